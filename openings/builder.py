@@ -1,0 +1,144 @@
+"""build_site(): config -> content -> plan -> render -> write.
+
+Every role and page is read before anything is rendered, so every page sees one
+consistent site (skill pages need every role), and every error is found before
+the output is touched.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from . import i18n
+from .config import SiteConfig, load_config, parse_base_url
+from .content import load_site
+from .dates import build_moment, iso_datetime, start_of_day
+from .errors import BuildFailed, Problem, Report, SiteError, UsageError
+from .gitdates import file_dates
+from .models import Site
+from .pages import TEMPLATES, plan_pages
+from .structured import posting_warnings
+from .theme import Theme, check_templates, load_theme, make_env
+from .urls import ASSETS
+from .writer import check_output_dir, static_files, write_site
+
+@dataclass(frozen=True)
+class BuildOptions:
+    root: Path = field(default_factory=Path.cwd)
+    content: Path | None = None
+    output: Path | None = None
+    theme: str | None = None
+    base_url: str | None = None
+    drafts: bool = False
+
+    @property
+    def content_dir(self) -> Path:
+        return self.content or self.root / "content"
+
+    @property
+    def output_dir(self) -> Path:
+        return self.output or self.root / "output"
+
+    def overrides(self) -> dict[str, str]:
+        result = {}
+        if self.theme:
+            result["theme"] = self.theme
+        if self.base_url:
+            try:
+                result["base_url"] = parse_base_url(self.base_url)
+            except ValueError as exc:
+                raise UsageError(f"--base-url: {exc}") from None
+        return result
+
+@dataclass(frozen=True)
+class BuildResult:
+    site: Site
+    pages: int
+    seconds: float
+    warnings: list[Problem]
+
+    def summary(self, output: Path) -> str:
+        site = self.site
+        rate = self.pages / self.seconds if self.seconds > 0 else 0.0
+        return (f"Built {len(site.roles)} roles, {self.pages} pages, {len(site.skills)} skills "
+                f"in {self.seconds:.2f} s ({rate:,.0f} pages/s) -> {output}")
+
+def build_site(
+    options: BuildOptions, *, write: bool = True, environ: Mapping[str, str] = os.environ
+) -> BuildResult:
+    """Build the site (or, with write=False, only check it); raise BuildFailed on errors."""
+    started = time.perf_counter()
+    report = Report(options.root)
+    try:
+        config = load_config(options.content_dir, report, options.overrides())
+        if write:
+            check_output_dir(options.output_dir, options.root, protected_dirs(options))
+        theme = load_theme(options.root, config.theme, config.path)
+        moment = _moment(config, environ)
+    except SiteError as exc:
+        report.add(exc.problem)
+        raise BuildFailed(sorted(report.problems)) from None
+    site = load_site(
+        options.content_dir, config, report, today=moment.date(), include_drafts=options.drafts,
+        dates=file_dates(options.content_dir, ZoneInfo(config.timezone)),
+    )  # fmt: skip
+    warn_site(site, report)
+    env = make_env(options.root, theme, template_filters(config), {"site": site, "config": config})
+    check_templates(env, set(TEMPLATES), report)
+    report.raise_if_errors()
+    plan = plan_pages(site, moment)
+    if write:
+        statics = static_files(static_sources(theme, options.content_dir))
+        write_site(env, plan, statics, options.output_dir, report)
+    return BuildResult(site, len(plan), time.perf_counter() - started, report.warnings)
+
+def protected_dirs(options: BuildOptions) -> list[Path]:
+    """Folders a build must never replace or write into."""
+    root = options.root
+    return [options.content_dir, root / "themes", root / "templates"]
+
+def static_sources(theme: Theme, content_dir: Path) -> list[tuple[Path, str]]:
+    """Theme files go under assets/; the site's content/static/ at the root."""
+    return [(d, ASSETS) for d in theme.static_dirs] + [(content_dir / "static", "")]
+
+def _moment(config: SiteConfig, environ: Mapping[str, str]) -> dt.datetime:
+    try:
+        return build_moment(ZoneInfo(config.timezone), environ)
+    except ValueError as exc:
+        raise SiteError(config.path, 1, str(exc)) from None
+
+def warn_site(site: Site, report: Report) -> None:
+    """Warnings about what job search engines and feeds will not accept."""
+    config = site.config
+    if not config.urls.is_absolute:
+        report.warn(config.path, 1, "base_url is not an absolute URL (https://…): canonical "
+                    "links, feeds, the sitemap and structured data need one")
+    for role in site.indexable_roles:
+        for line, message in posting_warnings(role, config.language):
+            report.warn(role.source, line, message)
+
+def template_filters(config: SiteConfig) -> dict[str, Any]:
+    urls, language, tz = config.urls, config.language, ZoneInfo(config.timezone)
+
+    def datetime(value: dt.date) -> str:
+        """RFC 3339, as Atom wants it: a date is the start of that day on the site."""
+        if not isinstance(value, dt.datetime):
+            value = start_of_day(value, tz)
+        return iso_datetime(value)
+
+    return {
+        "url": urls.href,
+        "absolute_url": urls.absolute,
+        "date": lambda day: i18n.format_date(day, language),
+        "salary": lambda salary: i18n.format_salary(salary, language),
+        "iso": lambda value: value.isoformat(),
+        "datetime": datetime,
+        "plural": lambda n, one, many: one if n == 1 else many,
+    }

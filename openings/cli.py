@@ -1,0 +1,130 @@
+"""The command line: parses arguments, calls the functions, prints, picks exit codes.
+
+Exit status: 0 success, 1 content errors (or warnings with `check --strict`),
+2 usage errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from .builder import BuildOptions, build_site
+from .errors import BuildFailed, Problem, SiteError, UsageError
+from .scaffold import new_role
+
+COMMANDS = ("build", "serve", "new", "check")
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(
+        prog="openings", description="Build a static careers site from Markdown roles."
+    )
+    sub = top.add_subparsers(dest="command", metavar="{build,serve,new,check}")
+    build = sub.add_parser("build", help="build the site into output/ (the default)")
+    _site_options(build)
+    build.add_argument("--output", type=Path, help="output folder (default: output/)")
+    build.add_argument("--quiet", action="store_true", help="print only problems")
+    serve = sub.add_parser("serve", help="build, serve, watch, rebuild and live-reload")
+    _site_options(serve)
+    serve.add_argument("--output", type=Path, help="output folder (default: output/)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, help="port (default 8000; 0 picks one)")
+    new = sub.add_parser("new", help="scaffold a draft role from a title")
+    new.add_argument("title", help='the role\'s title, e.g. "Senior Backend Developer"')
+    new.add_argument("--content", type=Path, help="content folder (default: content/)")
+    check = sub.add_parser("check", help="validate the content; write nothing")
+    _site_options(check)
+    check.add_argument("--strict", action="store_true", help="fail on warnings too")
+    return top
+
+
+def _site_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--content", type=Path, help="content folder (default: content/)")
+    p.add_argument("--theme", help="theme name (default: site.yaml's theme, else default)")
+    p.add_argument("--base-url", help="override site.yaml's base_url")
+    p.add_argument("--drafts", action="store_true", help="include draft roles")
+
+
+def options_from(args: argparse.Namespace, root: Path) -> BuildOptions:
+    return BuildOptions(
+        root=root,
+        content=args.content,
+        output=getattr(args, "output", None),
+        theme=args.theme,
+        base_url=args.base_url,
+        drafts=args.drafts,
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0] not in (*COMMANDS, "-h", "--help"):
+        argv.insert(0, "build")
+    args = parser().parse_args(argv)
+    root = Path.cwd()
+    try:
+        return run(args, root)
+    except UsageError as exc:
+        print(f"openings: error: {exc}", file=sys.stderr)
+        return 2
+    except BuildFailed as exc:
+        print_problems(exc.problems)
+        errors = sum(p.is_error for p in exc.problems)
+        print(f"{errors} error{'s' * (errors != 1)}; nothing was written.", file=sys.stderr)
+        return 1
+    except SiteError as exc:
+        print_problems([exc.problem])
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+def run(args: argparse.Namespace, root: Path) -> int:
+    if args.command == "new":
+        content = args.content or root / "content"
+        path = new_role(content, args.title, dt.date.today())
+        print(f"Created {path} (a draft: remove 'draft: true' to publish)")
+        return 0
+    options = options_from(args, root)
+    if args.command == "check":
+        result = build_site(options, write=False)
+        print_problems(result.warnings)
+        n = len(result.site.roles)
+        print(f"Checked {n} role{'s' * (n != 1)}: no errors, {len(result.warnings)} warning(s).")
+        return 1 if args.strict and result.warnings else 0
+    if args.command == "serve":
+        from .server import serve_site
+
+        return serve_site(options, args.host, args.port)
+    result = build_site(options)
+    print_problems(result.warnings)
+    if not args.quiet:
+        print(result.summary(options.output_dir))
+    return 0
+
+
+def print_problems(problems: Sequence[Problem], stream: TextIO | None = None) -> None:
+    """`path:line: level: message` on stderr; workflow annotations under GitHub Actions."""
+    stream = stream or sys.stderr
+    annotate = os.environ.get("GITHUB_ACTIONS") == "true"
+    for problem in sorted(problems):
+        print(problem, file=stream)
+        if annotate:
+            print(annotation(problem))
+
+
+def annotation(problem: Problem) -> str:
+    """A GitHub Actions workflow command that marks the problem on its line."""
+
+    def escape(value: str, prop: bool = False) -> str:
+        value = value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        return value.replace(":", "%3A").replace(",", "%2C") if prop else value
+
+    return (f"::{problem.level} file={escape(problem.path, True)},"
+            f"line={problem.line}::{escape(problem.message)}")

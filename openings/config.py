@@ -1,0 +1,163 @@
+"""`content/site.yaml` -> a frozen SiteConfig, every key checked here."""
+
+from __future__ import annotations
+
+import zoneinfo
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import yaml
+
+from . import frontmatter as fm
+from .errors import Report, SiteError
+from .i18n import known_language
+from .urls import Urls, normalize_base_url
+
+SITE_FILE = "site.yaml"
+
+
+def parse_base_url(value: str) -> str:
+    """Check and normalise a base URL: absolute http(s), or a path starting with '/'."""
+    parts = urlsplit(value)
+    absolute = parts.scheme in ("http", "https") and parts.netloc
+    if not absolute and not (not parts.scheme and value.startswith("/") and not parts.netloc):
+        raise ValueError(f"{value!r} is not an http(s) URL or a path starting with '/'")
+    if parts.query or parts.fragment:
+        raise ValueError(f"{value!r} must not have a query or fragment")
+    return normalize_base_url(value)
+
+
+def _base_url(node: yaml.Node) -> str:
+    try:
+        return parse_base_url(fm.text(node))
+    except ValueError as exc:
+        raise fm.FieldError(node, str(exc)) from None
+
+
+def _timezone(node: yaml.Node) -> str:
+    value = fm.text(node)
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise fm.FieldError(node, f"unknown time zone {value!r} (e.g. Europe/Berlin)") from None
+    return value
+
+
+def _language(node: yaml.Node) -> str:
+    value = fm.text(node)
+    if not known_language(value):
+        raise fm.FieldError(node, f"unknown language {value!r} (e.g. en, de, fr-CA)")
+    return value
+
+
+def http_url(node: yaml.Node) -> str:
+    value = fm.text(node)
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise fm.FieldError(node, f"{value!r} is not an http(s) URL")
+    return value
+
+
+def email(node: yaml.Node) -> str:
+    value = fm.text(node)
+    local, at, domain = value.partition("@")
+    if not at or not local or "." not in domain or any(c.isspace() for c in value):
+        raise fm.FieldError(node, f"{value!r} is not an email address")
+    return value
+
+
+def _cname(node: yaml.Node) -> str:
+    value = fm.text(node).lower()
+    if "/" in value or ":" in value or "." not in value:
+        raise fm.FieldError(node, f"{value!r} is not a domain name (e.g. jobs.example.com)")
+    return value
+
+
+SCHEMA: dict[str, fm.Field] = {
+    "title": fm.Field(fm.text, required=True),
+    "company": fm.Field(fm.text),
+    "company_url": fm.Field(http_url),
+    "logo": fm.Field(fm.text),
+    "description": fm.Field(fm.text),
+    "location": fm.Field(fm.texts),
+    "language": fm.Field(_language),
+    "timezone": fm.Field(_timezone),
+    "base_url": fm.Field(_base_url),
+    "theme": fm.Field(fm.text),
+    "cname": fm.Field(_cname),
+    "apply_email": fm.Field(email),
+    "apply_url": fm.Field(http_url),
+    "raw_html": fm.Field(fm.boolean),
+}
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    title: str
+    company: str = ""
+    company_url: str = ""
+    logo: str = ""
+    description: str = ""
+    location: tuple[str, ...] = ()
+    language: str = "en"
+    timezone: str = "UTC"
+    base_url: str = "/"
+    theme: str = "default"
+    cname: str = ""
+    apply_email: str = ""
+    apply_url: str = ""
+    raw_html: bool = False
+    path: str = SITE_FILE
+
+    @property
+    def urls(self) -> Urls:
+        return Urls(self.base_url)
+
+    @property
+    def organization(self) -> str:
+        """The hiring organisation's name (the site title when `company` is not set)."""
+        return self.company or self.title
+
+    @property
+    def logo_url(self) -> str:
+        """The logo as an absolute URL (a file in content/static/ or a URL)."""
+        if not self.logo or urlsplit(self.logo).scheme:
+            return self.logo
+        return self.urls.absolute(self.logo.lstrip("/"))
+
+    @property
+    def logo_href(self) -> str:
+        """The logo as a link from the site's own pages."""
+        if not self.logo or urlsplit(self.logo).scheme:
+            return self.logo
+        return self.urls.href(self.logo.lstrip("/"))
+
+
+def load_config(content_dir: Path, report: Report, overrides: dict[str, str]) -> SiteConfig:
+    """Read site.yaml; `overrides` (from the command line) win over its keys."""
+    path = content_dir / SITE_FILE
+    if not path.is_file():
+        raise SiteError(report.display(path), 1, f"missing {SITE_FILE}: every site needs one "
+                        "with at least a title")
+    text = read_text(path, report)
+    node = fm.compose(text, path, 1)
+    if node is None:
+        raise SiteError(report.display(path), 1, f"{SITE_FILE} is empty: give at least a title")
+    reader = fm.Reader(path, 1, report)
+    values, _ = reader.read(node, SCHEMA)
+    values.update(overrides)
+    if "location" in values:
+        values["location"] = tuple(values["location"])
+    values.setdefault("title", "Careers")
+    return SiteConfig(**values, path=report.display(path))
+
+
+def read_text(path: Path, report: Report) -> str:
+    """Read a UTF-8 text file (a BOM is dropped); undecodable bytes are an error."""
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise SiteError(report.display(path), line, "not valid UTF-8 text") from None

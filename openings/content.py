@@ -1,0 +1,339 @@
+"""content/ -> a validated Site. Every problem is reported, not only the first."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import yaml
+from babel.numbers import list_currencies
+
+from . import frontmatter as fm
+from .config import SiteConfig, email, http_url, read_text
+from .dates import is_closed
+from .errors import Report, SiteError
+from .gitdates import FileDates
+from .markdown import MarkdownRenderer
+from .models import (
+    EMPLOYMENT_CHOICES,
+    PERIOD_CHOICES,
+    REMOTE_CHOICES,
+    Department,
+    FaqEntry,
+    Page,
+    Role,
+    Salary,
+    Site,
+    Skill,
+)
+from .urls import RESERVED, is_slug, skill_display, skill_key, skill_slug, slugify
+
+ROLES_DIR = "roles"
+PAGES_DIR = "pages"
+CURRENCIES = frozenset(list_currencies())
+
+
+def _slug(node: yaml.Node) -> str:
+    value = fm.text(node)
+    if not is_slug(value):
+        hint = slugify(value)
+        raise fm.FieldError(node, f"{value!r} is not a URL slug" + (f"; try {hint!r}" if hint else ""))
+    return value
+
+
+def _currency(node: yaml.Node) -> str:
+    value = fm.text(node).upper()
+    if value not in CURRENCIES:
+        raise fm.FieldError(node, f"unknown currency {node.value!r}: use an ISO 4217 code (EUR)")
+    return value
+
+
+SALARY_SCHEMA = {
+    "min": fm.Field(fm.number),
+    "max": fm.Field(fm.number),
+    "currency": fm.Field(_currency, required=True),
+    "period": fm.Field(fm.choice(*PERIOD_CHOICES)),
+}
+FAQ_SCHEMA = {
+    "question": fm.Field(fm.text, required=True),
+    "answer": fm.Field(fm.text, required=True),
+}
+
+
+def _salary(reader: fm.Reader) -> fm.Converter:
+    def convert(node: yaml.Node) -> Salary | None:
+        values, _ = reader.read(node, SALARY_SCHEMA, "salary")
+        if "currency" not in values:
+            return None
+        low, high = values.get("min"), values.get("max")
+        if low is None and high is None:
+            raise fm.FieldError(node, "give at least one of min and max")
+        if low is not None and high is not None and low > high:
+            raise fm.FieldError(node, f"min ({low}) is greater than max ({high})")
+        return Salary(values["currency"], values.get("period", "year"), low, high)
+
+    return convert
+
+
+def role_schema(reader: fm.Reader) -> dict[str, fm.Field]:
+    return {
+        "title": fm.Field(fm.text, required=True),
+        "slug": fm.Field(_slug),
+        "description": fm.Field(fm.text),
+        "department": fm.Field(fm.text),
+        "location": fm.Field(fm.texts),
+        "remote": fm.Field(fm.choice(*REMOTE_CHOICES)),
+        "employment_type": fm.Field(fm.choice(*EMPLOYMENT_CHOICES)),
+        "salary": fm.Field(_salary(reader)),
+        "skills": fm.Field(fm.texts),
+        "date_posted": fm.Field(fm.date),
+        "valid_through": fm.Field(fm.date),
+        "apply_url": fm.Field(http_url),
+        "apply_email": fm.Field(email),
+        "faq": fm.Field(fm.mapping_list(reader, FAQ_SCHEMA, "faq")),
+        "draft": fm.Field(fm.boolean),
+    }
+
+
+def page_schema(reader: fm.Reader) -> dict[str, fm.Field]:
+    return {
+        "title": fm.Field(fm.text, required=True),
+        "description": fm.Field(fm.text),
+        "faq": fm.Field(fm.mapping_list(reader, FAQ_SCHEMA, "faq")),
+    }
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """A content file's front matter values, their lines, and its rendered body."""
+
+    values: dict[str, Any]
+    lines: dict[str, int]
+    body_html: str
+    summary: str
+
+
+@dataclass
+class ContentLoader:
+    """Reads role and page files for one site into models."""
+
+    root: Path
+    config: SiteConfig
+    renderer: MarkdownRenderer
+    report: Report
+    today: dt.date
+    dates: FileDates
+
+    def _dates(self, folder: str, path: Path, posted: dt.date | None) -> tuple[dt.date, dt.date]:
+        """(posted, last changed): front matter, else git, else the build date."""
+        key = f"{folder}/{path.name}"
+        posted = posted or self.dates.added.get(key, self.today)
+        return posted, max(posted, self.dates.changed.get(key, posted))
+
+    def parse(self, path: Path, schema_for: Any) -> Parsed | None:
+        errors_before = sum(p.is_error for p in self.report.problems)
+        try:
+            doc = fm.split_front_matter(read_text(path, self.report), path)
+            node = fm.compose(doc.yaml_text, path, doc.yaml_line)
+        except SiteError as exc:
+            self.report.error(path, exc.problem.line, exc.problem.message)
+            return None
+        if node is None:
+            self.report.error(path, 1, "empty front matter: give at least a title")
+            return None
+        reader = fm.Reader(path, doc.yaml_line, self.report)
+        values, lines = reader.read(node, schema_for(reader))
+        if sum(p.is_error for p in self.report.problems) > errors_before:
+            return None
+        rendered = self.renderer.render(doc.body)
+        return Parsed(values, lines, rendered.html, rendered.summary)
+
+    def faq(self, items: Iterable[Mapping[str, str]]) -> tuple[FaqEntry, ...]:
+        return tuple(
+            FaqEntry(item["question"], self.renderer.render_inline(item["answer"]))
+            for item in items
+        )
+
+    def role(self, path: Path) -> Role | None:
+        parsed = self.parse(path, role_schema)
+        if parsed is None:
+            return None
+        v = parsed.values
+        slug = v.get("slug") or slugify(path.stem)
+        if not slug:
+            self.report.error(path, 1, f"the file name {path.name!r} gives an empty slug: set 'slug'")
+            return None
+        apply_url, apply_email = _apply(v, self.config)
+        posted, updated = self._dates(ROLES_DIR, path, v.get("date_posted"))
+        return Role(
+            source=self.report.display(path),
+            slug=slug,
+            title=v["title"],
+            description=v.get("description") or parsed.summary,
+            body_html=parsed.body_html,
+            department=v.get("department", ""),
+            locations=tuple(v.get("location", self.config.location)),
+            remote=v.get("remote", "onsite"),
+            employment_type=v.get("employment_type", ""),
+            salary=v.get("salary"),
+            skills=self._skills(path, v.get("skills", ()), parsed.lines.get("skills", 1)),
+            date_posted=posted,
+            updated=updated,
+            valid_through=v.get("valid_through"),
+            apply_url=apply_url,
+            apply_email=apply_email,
+            faq=self.faq(v.get("faq", ())),
+            draft=v.get("draft", False),
+            closed=is_closed(v.get("valid_through"), self.today),
+            lines=parsed.lines,
+        )
+
+    def _skills(self, path: Path, names: Iterable[str], line: int) -> tuple[str, ...]:
+        seen: dict[str, str] = {}
+        for name in names:
+            key = skill_key(name)
+            if key in seen:
+                self.report.warn(path, line, f"skill {name!r} is listed twice")
+                continue
+            seen[key] = skill_display(name)
+        return tuple(seen.values())
+
+    def page(self, path: Path) -> Page | None:
+        parsed = self.parse(path, page_schema)
+        if parsed is None:
+            return None
+        slug = slugify(path.stem)
+        if not slug or slug in RESERVED:
+            self.report.error(path, 1, f"a page cannot be named {path.stem!r}: "
+                              "the site uses that address; rename the file")
+            return None
+        v = parsed.values
+        return Page(
+            source=self.report.display(path),
+            slug=slug,
+            title=v["title"],
+            description=v.get("description") or parsed.summary,
+            body_html=parsed.body_html,
+            faq=self.faq(v.get("faq", ())),
+            updated=self._dates(PAGES_DIR, path, None)[1],
+        )
+
+
+def _apply(values: Mapping[str, Any], config: SiteConfig) -> tuple[str, str]:
+    """The role's apply link and address, else the site's; a URL wins over an address."""
+    if "apply_url" in values or "apply_email" in values:
+        url, mail = values.get("apply_url", ""), values.get("apply_email", "")
+    else:
+        url, mail = config.apply_url, config.apply_email
+    return (url, "") if url else ("", mail)
+
+
+def content_files(folder: Path) -> list[Path]:
+    """The Markdown files of a content folder, sorted; hidden and editor files skipped."""
+    if not folder.is_dir():
+        return []
+    return sorted(
+        p for p in folder.glob("*.md") if not p.name.startswith((".", "#")) and p.is_file()
+    )
+
+
+def load_site(
+    content_dir: Path,
+    config: SiteConfig,
+    report: Report,
+    *,
+    today: dt.date,
+    include_drafts: bool = False,
+    dates: FileDates | None = None,
+) -> Site:
+    """Read every role and page; raise BuildFailed after reporting every error."""
+    loader = ContentLoader(
+        report.root, config, MarkdownRenderer(config.urls, config.raw_html), report, today,
+        dates or FileDates(),
+    )  # fmt: skip
+    roles = [r for p in content_files(content_dir / ROLES_DIR) if (r := loader.role(p))]
+    roles = [r for r in roles if include_drafts or not r.draft]
+    pages = [p for f in content_files(content_dir / PAGES_DIR) if (p := loader.page(f))]
+    _unique(roles, "role", report)
+    _unique(pages, "page", report)
+    roles.sort(key=lambda r: (-r.date_posted.toordinal(), r.title.casefold(), r.slug))
+    listed = [r for r in roles if r.listed]
+    skills = group_skills(listed)
+    departments = group_departments(listed)
+    return Site(
+        config=config,
+        roles=tuple(roles),
+        pages=tuple(sorted(pages, key=lambda p: p.slug)),
+        skills=skills,
+        departments=departments,
+        build_date=today,
+        skill_by_key={s.key: s for s in skills},
+        department_by_key={skill_key(d.name): d for d in departments},
+    )
+
+
+def _unique(items: list[Role] | list[Page], kind: str, report: Report) -> None:
+    """Two files that would write one URL are an error naming both."""
+    first: dict[str, Role | Page] = {}
+    for item in items:
+        other = first.setdefault(item.slug, item)
+        if other is not item:
+            report.error(item.source, 1, f"two {kind}s would be written to /{item.path}: "
+                         f"{other.source} and {item.source}")
+
+
+def _most_used(spellings: Counter[str]) -> str:
+    """The spelling most roles use; ties go to the first in sorted order."""
+    return min(spellings.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+
+
+def unique_slugs(keys: Iterable[str], slug_of: Any) -> dict[str, str]:
+    """A slug per key; keys whose slugs clash get -2, -3 ... in sorted order."""
+    taken: set[str] = set()
+    result = {}
+    for key in sorted(keys):
+        base = slug_of(key)
+        slug, n = base, 1
+        while slug in taken:
+            n += 1
+            slug = f"{base}-{n}"
+        taken.add(slug)
+        result[key] = slug
+    return result
+
+
+def group_skills(roles: Iterable[Role]) -> tuple[Skill, ...]:
+    spellings: dict[str, Counter[str]] = defaultdict(Counter)
+    members: dict[str, list[Role]] = defaultdict(list)
+    for role in roles:
+        for name in role.skills:
+            key = skill_key(name)
+            spellings[key][name] += 1
+            members[key].append(role)
+    slugs = unique_slugs(spellings, skill_slug)
+    skills = [Skill(k, _most_used(spellings[k]), slugs[k], tuple(members[k])) for k in spellings]
+    return tuple(sorted(skills, key=lambda s: (s.name.casefold(), s.slug)))
+
+
+def group_departments(roles: Iterable[Role]) -> tuple[Department, ...]:
+    spellings: dict[str, Counter[str]] = defaultdict(Counter)
+    members: dict[str, list[Role]] = defaultdict(list)
+    for role in roles:
+        if role.department:
+            key = skill_key(role.department)
+            spellings[key][role.department] += 1
+            members[key].append(role)
+    slugs = unique_slugs(spellings, lambda k: slugify(k) or "department")
+    departments = [
+        Department(_most_used(spellings[k]), slugs[k], tuple(members[k])) for k in spellings
+    ]
+    return tuple(sorted(departments, key=lambda d: d.name.casefold()))
+
+
+def site_timezone(config: SiteConfig) -> ZoneInfo:
+    return ZoneInfo(config.timezone)

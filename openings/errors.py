@@ -1,0 +1,95 @@
+"""The problems a build can find, and the exceptions that carry them.
+
+    SiteError            one problem in one file, with its line
+      OutputFolderError  an output folder the build refuses to replace
+      ScaffoldError      `new` would overwrite a file
+    BuildFailed          the build found errors; carries every problem found
+    UsageError           the command line itself is wrong (exit status 2)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One error or warning, printed as `path:line: level: message`."""
+
+    path: str
+    line: int
+    message: str
+    level: str = "error"
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.level}: {self.message}"
+
+    @property
+    def is_error(self) -> bool:
+        return self.level == "error"
+
+
+class SiteError(Exception):
+    """A problem that stops the work at hand, with the file and line it is about."""
+
+    def __init__(self, path: str | Path, line: int, message: str) -> None:
+        super().__init__(f"{path}:{line}: error: {message}")
+        self.problem = Problem(str(path), line, message)
+
+
+class OutputFolderError(SiteError):
+    """The output folder is one the build must never replace."""
+
+
+class ScaffoldError(SiteError):
+    """`new` was asked to write a file that exists."""
+
+
+class BuildFailed(Exception):
+    """The build found errors; nothing was written."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__(f"{sum(p.is_error for p in problems)} error(s)")
+        self.problems = problems
+
+
+class UsageError(Exception):
+    """The command line asks for something that cannot be done."""
+
+
+@dataclass
+class Report:
+    """Collects every problem of one run, so all of them are shown at once."""
+
+    root: Path
+    problems: list[Problem] = field(default_factory=list)
+
+    def display(self, path: str | Path) -> str:
+        """Return `path` relative to the project root when it lies inside it."""
+        p = Path(path)
+        try:
+            return p.resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            return str(path)
+
+    def error(self, path: str | Path, line: int, message: str) -> None:
+        self.problems.append(Problem(self.display(path), line, message))
+
+    def warn(self, path: str | Path, line: int, message: str) -> None:
+        self.problems.append(Problem(self.display(path), line, message, "warning"))
+
+    def add(self, problem: Problem) -> None:
+        self.problems.append(problem)
+
+    @property
+    def has_errors(self) -> bool:
+        return any(p.is_error for p in self.problems)
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if not p.is_error]
+
+    def raise_if_errors(self) -> None:
+        if self.has_errors:
+            raise BuildFailed(sorted(self.problems))

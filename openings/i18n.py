@@ -1,0 +1,62 @@
+"""Dates and money in the site's language (Babel's CLDR data)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date as _format_date
+from babel.numbers import format_currency
+
+if TYPE_CHECKING:
+    from .models import Salary
+
+PERIOD_WORDS = {"year": "a year", "month": "a month", "hour": "an hour"}
+
+
+def known_language(language: str) -> bool:
+    try:
+        Locale.parse(language.replace("-", "_"))
+    except (UnknownLocaleError, ValueError):
+        return False
+    return True
+
+
+@lru_cache(maxsize=16)
+def _locale(language: str) -> Locale:
+    return Locale.parse(language.replace("-", "_"))
+
+
+@lru_cache(maxsize=16)
+def _whole_pattern(language: str) -> str:
+    """The locale's currency pattern without decimals, for whole amounts."""
+    pattern = _locale(language).currency_formats["standard"].pattern
+    return pattern.split(";")[0].replace(".00", "")
+
+
+def format_money(amount: float, currency: str, language: str) -> str:
+    """`80000, EUR, en` -> `€80,000`; `80000, EUR, de` -> `80.000 €`."""
+    if float(amount).is_integer():
+        return format_currency(
+            amount, currency, format=_whole_pattern(language), locale=_locale(language),
+            currency_digits=False,
+        )  # fmt: skip
+    return format_currency(amount, currency, locale=_locale(language))
+
+
+def format_salary(salary: Salary, language: str) -> str:
+    """`€65,000 – €80,000 a year`, `from €65,000 a year`, `up to €80,000 a year`."""
+    low = format_money(salary.min, salary.currency, language) if salary.min is not None else ""
+    high = format_money(salary.max, salary.currency, language) if salary.max is not None else ""
+    if low and high:
+        amount = low if salary.min == salary.max else f"{low} – {high}"
+    else:
+        amount = f"from {low}" if low else f"up to {high}"
+    return f"{amount} {PERIOD_WORDS[salary.period]}"
+
+
+def format_date(day: dt.date, language: str) -> str:
+    """A date as people of that language write it: `November 2, 2026`, `2. November 2026`."""
+    return _format_date(day, "long", locale=_locale(language))

@@ -1,0 +1,162 @@
+"""The site as data: roles, pages, skills, departments. No I/O here."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from .config import SiteConfig
+from .urls import department_path, page_path, role_path, skill_display, skill_key, skill_path
+
+REMOTE_CHOICES = ("onsite", "hybrid", "remote")
+EMPLOYMENT_CHOICES = ("full-time", "part-time", "contract", "temporary", "internship")
+PERIOD_CHOICES = ("year", "month", "hour")
+
+REMOTE_LABELS = {"onsite": "On-site", "hybrid": "Hybrid", "remote": "Remote"}
+EMPLOYMENT_LABELS = {
+    "full-time": "Full-time",
+    "part-time": "Part-time",
+    "contract": "Contract",
+    "temporary": "Temporary",
+    "internship": "Internship",
+}
+
+
+@dataclass(frozen=True)
+class FaqEntry:
+    question: str
+    answer_html: str
+
+
+@dataclass(frozen=True)
+class Salary:
+    currency: str
+    period: str = "year"
+    min: int | float | None = None
+    max: int | float | None = None
+
+
+@dataclass(frozen=True)
+class Role:
+    source: str  # the file, relative to the project root
+    slug: str
+    title: str
+    description: str
+    body_html: str
+    department: str = ""
+    locations: tuple[str, ...] = ()
+    remote: str = "onsite"
+    employment_type: str = ""
+    salary: Salary | None = None
+    skills: tuple[str, ...] = ()  # as written, white space folded
+    date_posted: dt.date = dt.date(1970, 1, 1)
+    valid_through: dt.date | None = None
+    apply_url: str = ""
+    apply_email: str = ""
+    faq: tuple[FaqEntry, ...] = ()
+    draft: bool = False
+    closed: bool = False
+    updated: dt.date = dt.date(1970, 1, 1)  # the last change to its file
+    lines: Mapping[str, int] = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def path(self) -> str:
+        return role_path(self.slug)
+
+    @property
+    def listed(self) -> bool:
+        """Open roles appear in listings; closed ones only on their own page."""
+        return not self.closed
+
+    @property
+    def indexable(self) -> bool:
+        return not self.closed and not self.draft
+
+    @property
+    def remote_label(self) -> str:
+        return REMOTE_LABELS[self.remote]
+
+    @property
+    def employment_label(self) -> str:
+        return EMPLOYMENT_LABELS.get(self.employment_type, "")
+
+    @property
+    def location_label(self) -> str:
+        return " · ".join(self.locations)
+
+    def line(self, key: str) -> int:
+        return self.lines.get(key, 1)
+
+
+@dataclass(frozen=True)
+class Page:
+    """A free page from content/pages/."""
+
+    source: str
+    slug: str
+    title: str
+    description: str
+    body_html: str
+    faq: tuple[FaqEntry, ...] = ()
+    updated: dt.date = dt.date(1970, 1, 1)
+
+    @property
+    def path(self) -> str:
+        return page_path(self.slug)
+
+
+@dataclass(frozen=True)
+class Skill:
+    key: str
+    name: str  # the spelling most listed roles use
+    slug: str
+    roles: tuple[Role, ...]
+
+    @property
+    def path(self) -> str:
+        return skill_path(self.slug)
+
+
+@dataclass(frozen=True)
+class Department:
+    name: str
+    slug: str
+    roles: tuple[Role, ...]
+
+    @property
+    def path(self) -> str:
+        return department_path(self.slug)
+
+
+@dataclass(frozen=True)
+class Site:
+    config: SiteConfig
+    roles: tuple[Role, ...]  # every role that gets a page, newest first
+    pages: tuple[Page, ...]
+    skills: tuple[Skill, ...]  # sorted by name
+    departments: tuple[Department, ...]
+    build_date: dt.date
+    skill_by_key: Mapping[str, Skill] = field(default_factory=dict, compare=False)
+    department_by_key: Mapping[str, Department] = field(default_factory=dict, compare=False)
+
+    @property
+    def listed_roles(self) -> tuple[Role, ...]:
+        return tuple(r for r in self.roles if r.listed)
+
+    @property
+    def indexable_roles(self) -> tuple[Role, ...]:
+        """Roles for sitemap, feeds and jobs.json: open and not drafts."""
+        return tuple(r for r in self.roles if r.indexable)
+
+    def role_skills(self, role: Role) -> list[tuple[str, Skill | None]]:
+        """A role's skills as (display name, skill page or None when it has none)."""
+        result = []
+        for name in role.skills:
+            skill = self.skill_by_key.get(skill_key(name))
+            result.append((skill.name if skill else skill_display(name), skill))
+        return result
+
+    def department_of(self, role: Role) -> Department | None:
+        """The role's department page, or None (no department, or the role is closed)."""
+        return self.department_by_key.get(skill_key(role.department)) if role.listed else None

@@ -1,0 +1,138 @@
+"""Site -> the list of pages to write, each with its template and context. Pure.
+
+Every page gets the same base context (`site`, `config`, `meta`); templates are
+rendered elsewhere. The plan also holds the files that are not templates
+(jobs.json, .nojekyll, CNAME), so one list says everything the output contains.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import urls as u
+from .models import Department, Page, Role, Site, Skill
+from .structured import faq_page, job_posting, jobs_json
+
+TEMPLATES = frozenset({
+    "index.html", "role.html", "skill.html", "skills.html", "department.html", "page.html",
+    "404.html", "feed.xml", "sitemap.xml", "robots.txt",
+})  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Meta:
+    """What every page says about itself (title, description, canonical path)."""
+
+    title: str
+    description: str
+    path: str
+    kind: str
+    noindex: bool = False
+
+
+@dataclass(frozen=True)
+class PlannedPage:
+    path: str  # the URL path, relative to the site root
+    source: str  # the file it comes from, for messages
+    template: str | None = None
+    context: dict[str, Any] = field(default_factory=dict)
+    data: bytes | None = None  # the finished bytes, for files that are not templates
+
+    @property
+    def output_file(self) -> str:
+        return u.output_file(self.path)
+
+
+def plan_pages(site: Site, moment: dt.datetime) -> list[PlannedPage]:
+    """Every page of the site, in a fixed order."""
+    config = site.config
+    plan = [
+        _page("index.html", u.INDEX, "content/roles", Meta(
+            config.title, config.description or f"Open roles at {config.organization}",
+            u.INDEX, "index"), roles=site.listed_roles),
+        _page("skills.html", u.SKILLS, "content/roles", Meta(
+            "Skills", f"Open roles at {config.organization} by skill", u.SKILLS, "skills")),
+        _page("404.html", u.NOT_FOUND, "theme", Meta(
+            "Page not found", "This page does not exist.", u.NOT_FOUND, "404", noindex=True)),
+    ]
+    plan += [role_page(site, role) for role in site.roles]
+    plan += [skill_page(site, skill) for skill in site.skills]
+    plan += [department_page(site, dept) for dept in site.departments]
+    plan += [free_page(site, page) for page in site.pages]
+    plan += feeds(site, moment)
+    return plan
+
+
+def _page(template: str, path: str, source: str, meta: Meta, **context: Any) -> PlannedPage:
+    return PlannedPage(path, source, template, {"meta": meta, **context})
+
+
+def role_page(site: Site, role: Role) -> PlannedPage:
+    url = site.config.urls.absolute(role.path)
+    jsonld = [job_posting(role, site, url)] if role.indexable else []
+    if role.faq:
+        jsonld.append(faq_page(role.faq))
+    meta = Meta(role.title, role.description, role.path, "role", noindex=not role.indexable)
+    dept = site.department_of(role)
+    return _page("role.html", role.path, role.source, meta, role=role,
+                 role_skills=site.role_skills(role), department=dept, jsonld=jsonld)
+
+
+def skill_page(site: Site, skill: Skill) -> PlannedPage:
+    n = len(skill.roles)
+    meta = Meta(f"{skill.name} roles", f"{n} open role{'s' * (n != 1)} at "
+                f"{site.config.organization} that ask for {skill.name}", skill.path, "skill")
+    return _page("skill.html", skill.path, "content/roles", meta, skill=skill, roles=skill.roles)
+
+
+def department_page(site: Site, dept: Department) -> PlannedPage:
+    n = len(dept.roles)
+    meta = Meta(f"{dept.name} roles", f"{n} open role{'s' * (n != 1)} in {dept.name} at "
+                f"{site.config.organization}", dept.path, "department")
+    return _page("department.html", dept.path, "content/roles", meta,
+                 department=dept, roles=dept.roles)
+
+
+def free_page(site: Site, page: Page) -> PlannedPage:
+    meta = Meta(page.title, page.description, page.path, "page")
+    jsonld = [faq_page(page.faq)] if page.faq else []
+    return _page("page.html", page.path, page.source, meta, page=page, jsonld=jsonld)
+
+
+def feeds(site: Site, moment: dt.datetime) -> list[PlannedPage]:
+    config = site.config
+    listed = site.indexable_roles
+    plan = [
+        _page("feed.xml", u.FEED, "content/roles", Meta(
+            f"{config.title}: open roles", config.description, u.FEED, "feed"),
+            roles=listed, updated=max((r.updated for r in listed), default=site.build_date)),
+        _page("sitemap.xml", u.SITEMAP, "content", Meta("Sitemap", "", u.SITEMAP, "sitemap"),
+              entries=sitemap_entries(site)),
+        _page("robots.txt", u.ROBOTS, "theme", Meta("robots.txt", "", u.ROBOTS, "robots")),
+        PlannedPage(u.JOBS_JSON, "content/roles", data=to_json(jobs_json(site, moment))),
+        PlannedPage(".nojekyll", "openings", data=b""),
+    ]
+    if config.cname:
+        plan.append(PlannedPage("CNAME", config.path, data=(config.cname + "\n").encode()))
+    return plan
+
+
+def sitemap_entries(site: Site) -> list[tuple[str, dt.date]]:
+    """(path, lastmod) for every page a search engine should index."""
+    listed = site.indexable_roles
+    newest = max((r.updated for r in listed), default=site.build_date)
+    entries = [(u.INDEX, newest), (u.SKILLS, newest)]
+    entries += [(r.path, r.updated) for r in listed]
+    for group in (*site.skills, *site.departments):
+        roles = [r for r in group.roles if r.indexable]
+        if roles:
+            entries.append((group.path, max(r.updated for r in roles)))
+    entries += [(p.path, p.updated) for p in site.pages]
+    return entries
+
+
+def to_json(data: Any) -> bytes:
+    return (json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False) + "\n").encode()

@@ -1,0 +1,249 @@
+"""Structured data for job search engines and aggregators.
+
+`JobPosting` and `FAQPage` JSON-LD (schema.org, as Google documents it for job
+postings) and the public jobs.json 1.0 file. Pure functions of the Site.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from babel import Locale
+
+from .dates import end_of_day, iso_datetime
+from .models import FaqEntry, Role, Site
+
+GOOGLE_EMPLOYMENT = {
+    "full-time": "FULL_TIME",
+    "part-time": "PART_TIME",
+    "contract": "CONTRACTOR",
+    "temporary": "TEMPORARY",
+    "internship": "INTERN",
+}
+JOBS_JSON_EMPLOYMENT = {**GOOGLE_EMPLOYMENT, "contract": "CONTRACT"}
+JOBS_JSON_PERIOD = {"year": "YEARLY", "month": "MONTHLY", "hour": "HOURLY"}
+GOOGLE_PERIOD = {"year": "YEAR", "month": "MONTH", "hour": "HOUR"}
+JOBS_JSON_VERSION = "1.0"
+COUNTRY_ALIASES = {
+    "usa": "US", "us": "US", "u.s.": "US", "u.s.a.": "US", "united states of america": "US",
+    "uk": "GB", "u.k.": "GB", "great britain": "GB", "england": "GB", "scotland": "GB",
+    "wales": "GB", "northern ireland": "GB", "czech republic": "CZ", "holland": "NL",
+    "the netherlands": "NL", "uae": "AE", "korea": "KR", "türkiye": "TR",
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Address:
+    country: str  # ISO 3166-1 alpha-2
+    locality: str = ""
+    region: str = ""
+
+
+@lru_cache(maxsize=8)
+def _countries(language: str) -> dict[str, str]:
+    """Country name or code, case-folded -> ISO code, in English and the site's language."""
+    table: dict[str, str] = {}
+    for lang in dict.fromkeys(("en", language.replace("-", "_"))):
+        try:
+            names = Locale.parse(lang).territories
+        except (ValueError, LookupError):
+            continue
+        for code, name in names.items():
+            if len(code) == 2 and code.isalpha():
+                table.setdefault(name.casefold(), code)
+                table.setdefault(code.casefold(), code)
+    return table | COUNTRY_ALIASES
+
+
+def country_code(name: str, language: str = "en") -> str | None:
+    return _countries(language).get(name.strip().casefold())
+
+
+def country_name(code: str, language: str = "en") -> str:
+    return Locale.parse("en").territories.get(code, code)
+
+
+def parse_location(location: str, language: str = "en") -> Address | None:
+    """`Berlin, Germany` -> Address(DE, Berlin); `Austin, TX, USA` -> region TX. None if no country."""
+    parts = [p.strip() for p in location.split(",") if p.strip()]
+    if not parts:
+        return None
+    code = country_code(parts[-1], language)
+    if code is None:
+        return None
+    return Address(code, parts[0] if len(parts) > 1 else "", ", ".join(parts[1:-1]))
+
+
+def job_posting(role: Role, site: Site, url: str) -> dict[str, Any]:
+    """schema.org JobPosting for an open role, with Google's required properties."""
+    config = site.config
+    tz = ZoneInfo(config.timezone)
+    org: dict[str, Any] = {"@type": "Organization", "name": config.organization}
+    if config.company_url:
+        org["sameAs"] = config.company_url
+    if config.logo_url:
+        org["logo"] = config.logo_url
+    data: dict[str, Any] = {
+        "@context": "https://schema.org/",
+        "@type": "JobPosting",
+        "title": role.title,
+        "description": role.body_html,
+        "datePosted": role.date_posted.isoformat(),
+        "hiringOrganization": org,
+        "identifier": {"@type": "PropertyValue", "name": config.organization, "value": role.slug},
+        "url": url,
+        "directApply": False,
+    }
+    if role.valid_through:
+        data["validThrough"] = iso_datetime(end_of_day(role.valid_through, tz))
+    if role.employment_type:
+        data["employmentType"] = GOOGLE_EMPLOYMENT[role.employment_type]
+    addresses = [a for loc in role.locations if (a := parse_location(loc, config.language))]
+    if role.remote == "remote":
+        data["jobLocationType"] = "TELECOMMUTE"
+        data["applicantLocationRequirements"] = [
+            _applicant_area(loc, config.language) for loc in role.locations
+        ]
+    elif addresses:
+        data["jobLocation"] = [_place(a) for a in addresses]
+    if role.salary:
+        data["baseSalary"] = _monetary_amount(role)
+    return data
+
+
+def _place(address: Address) -> dict[str, Any]:
+    postal: dict[str, str] = {"@type": "PostalAddress", "addressCountry": address.country}
+    if address.locality:
+        postal["addressLocality"] = address.locality
+    if address.region:
+        postal["addressRegion"] = address.region
+    return {"@type": "Place", "address": postal}
+
+
+def _applicant_area(location: str, language: str) -> dict[str, str]:
+    code = country_code(location, language)
+    if code:
+        return {"@type": "Country", "name": country_name(code)}
+    return {"@type": "AdministrativeArea", "name": location}
+
+
+def _monetary_amount(role: Role) -> dict[str, Any]:
+    salary = role.salary
+    assert salary is not None
+    value: dict[str, Any] = {"@type": "QuantitativeValue", "unitText": GOOGLE_PERIOD[salary.period]}
+    if salary.min is not None and salary.min == salary.max:
+        value["value"] = salary.min
+    else:
+        if salary.min is not None:
+            value["minValue"] = salary.min
+        if salary.max is not None:
+            value["maxValue"] = salary.max
+    return {"@type": "MonetaryAmount", "currency": salary.currency, "value": value}
+
+
+def faq_page(entries: tuple[FaqEntry, ...]) -> dict[str, Any]:
+    return {
+        "@context": "https://schema.org/",
+        "@type": "FAQPage",
+        "mainEntity": [
+            {
+                "@type": "Question",
+                "name": e.question,
+                "acceptedAnswer": {"@type": "Answer", "text": e.answer_html},
+            }
+            for e in entries
+        ],
+    }
+
+
+def posting_warnings(role: Role, language: str) -> list[tuple[int, str]]:
+    """(line, message) for each reason Google would not show this role."""
+    warnings = []
+    if role.remote == "remote":
+        if not role.locations:
+            warnings.append((role.line("remote"), "remote role with no applicant country: "
+                             "set 'location' to where applicants may live (e.g. Germany)"))
+        return warnings
+    if not role.locations:
+        warnings.append((1, "no location and not remote: job search engines will not list it; "
+                         "set 'location' here or in site.yaml"))
+    for loc in role.locations:
+        if parse_location(loc, language) is None:
+            warnings.append((role.line("location"), f"location {loc!r} cannot be turned into an "
+                             "address: write it as 'City, Country' (e.g. 'Berlin, Germany')"))
+    return warnings
+
+
+def jobs_json(site: Site, moment: dt.datetime) -> dict[str, Any]:
+    """The public jobs.json 1.0 document for the open roles."""
+    config, urls = site.config, site.config.urls
+    company: dict[str, str] = {
+        "name": config.organization,
+        "url": config.company_url or urls.absolute(""),
+        "jobsUrl": urls.absolute(""),
+    }
+    if config.logo_url:
+        company["logo"] = config.logo_url
+    if config.description:
+        company["description"] = config.description
+    return {
+        "version": JOBS_JSON_VERSION,
+        "lastUpdated": iso_datetime(moment),
+        "company": company,
+        "jobs": [_job(role, site) for role in site.indexable_roles],
+    }
+
+
+def _job(role: Role, site: Site) -> dict[str, Any]:
+    job: dict[str, Any] = {
+        "id": role.slug,
+        "title": role.title,
+        "url": site.config.urls.absolute(role.path),
+        "postedDate": role.date_posted.isoformat(),
+    }
+    if role.department:
+        job["department"] = role.department
+    if role.description:
+        job["description"] = role.description
+    locations = [_job_location(loc, role, site.config.language) for loc in role.locations]
+    if len(locations) == 1:
+        job["location"] = locations[0]
+    elif locations:
+        job["locations"] = locations
+    elif role.remote == "remote":
+        job["location"] = {"remote": True}
+    if role.employment_type:
+        job["employmentType"] = JOBS_JSON_EMPLOYMENT[role.employment_type]
+    if role.valid_through:
+        job["expiresDate"] = role.valid_through.isoformat()
+    if role.salary:
+        pay: dict[str, Any] = {"currency": role.salary.currency,
+                               "period": JOBS_JSON_PERIOD[role.salary.period]}
+        if role.salary.min is not None:
+            pay["min"] = role.salary.min
+        if role.salary.max is not None:
+            pay["max"] = role.salary.max
+        job["compensation"] = pay
+    return job
+
+
+def _job_location(location: str, role: Role, language: str) -> dict[str, Any]:
+    address = parse_location(location, language)
+    place: dict[str, Any]
+    if address:
+        place = {"country": address.country}
+        if address.locality:
+            place["city"] = address.locality
+        if address.region:
+            place["state"] = address.region
+    elif country_code(location, language):
+        place = {"country": country_code(location, language)}
+    else:
+        place = {"city": location}
+    if role.remote != "onsite":
+        place["remote"] = True
+    return place

@@ -1,0 +1,136 @@
+"""Themes: the template search path, the Jinja environment, template errors.
+
+The search path is one ordered list: the site's own `templates/`, then the theme,
+then the theme it `extends:` in its `theme.yaml`, and so on.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import jinja2
+import yaml
+
+from .errors import Report, SiteError
+
+THEME_FILE = "theme.yaml"
+BUILTIN_THEMES = Path(__file__).resolve().parent.parent / "themes"
+MAX_DEPTH = 8
+
+
+@dataclass(frozen=True)
+class Theme:
+    name: str
+    folders: tuple[Path, ...]  # the theme first, then what it extends
+
+    @property
+    def template_dirs(self) -> tuple[Path, ...]:
+        return tuple(f / "templates" for f in self.folders if (f / "templates").is_dir())
+
+    @property
+    def static_dirs(self) -> tuple[Path, ...]:
+        """Static folders, the most basic theme first, so a child's files win."""
+        return tuple(f / "static" for f in reversed(self.folders) if (f / "static").is_dir())
+
+
+def theme_roots(root: Path) -> tuple[Path, ...]:
+    """Where themes are looked for: the project's `themes/`, then Openings' own."""
+    own = root / "themes"
+    return (own,) if own.resolve() == BUILTIN_THEMES else (own, BUILTIN_THEMES)
+
+
+def find_theme(root: Path, name: str, config_path: str) -> Path:
+    for folder in theme_roots(root):
+        if (folder / name).is_dir():
+            return folder / name
+    looked = ", ".join(str(f / name) for f in theme_roots(root))
+    raise SiteError(config_path, 1, f"theme {name!r} not found (looked in {looked})")
+
+
+def load_theme(root: Path, name: str, config_path: str) -> Theme:
+    """Resolve a theme and the chain of themes it extends."""
+    folders: list[Path] = []
+    current: str | None = name
+    while current:
+        if len(folders) >= MAX_DEPTH or current in (f.name for f in folders):
+            raise SiteError(config_path, 1, f"theme {name!r} extends itself in a loop")
+        folder = find_theme(root, current, config_path)
+        folders.append(folder)
+        current = _parent(folder)
+    return Theme(name, tuple(folders))
+
+
+def _parent(folder: Path) -> str | None:
+    meta = folder / THEME_FILE
+    if not meta.is_file():
+        return None
+    try:
+        data = yaml.safe_load(meta.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise SiteError(meta, (mark.line + 1) if mark else 1, f"YAML syntax error: {exc}") from None
+    parent = data.get("extends") if isinstance(data, dict) else None
+    if parent is not None and not isinstance(parent, str):
+        raise SiteError(meta, 1, "'extends' must be the name of a theme")
+    return parent
+
+
+def search_path(root: Path, theme: Theme) -> list[Path]:
+    site_templates = root / "templates"
+    return ([site_templates] if site_templates.is_dir() else []) + list(theme.template_dirs)
+
+
+def make_env(
+    root: Path, theme: Theme, filters: dict[str, Callable[..., Any]], globals_: dict[str, Any]
+) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(p) for p in search_path(root, theme)]),
+        autoescape=jinja2.select_autoescape(("html", "htm", "xml"), default_for_string=True),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        auto_reload=False,
+    )
+    env.filters.update(filters)
+    env.globals.update(globals_)
+    return env
+
+
+def check_templates(env: jinja2.Environment, required: set[str], report: Report) -> None:
+    """Compile every template; report syntax errors and missing templates."""
+    loader = env.loader
+    assert isinstance(loader, jinja2.FileSystemLoader)
+    names = set(env.list_templates(filter_func=lambda n: not n.startswith(".")))
+    for name in sorted(names):
+        try:
+            env.get_template(name)
+        except jinja2.TemplateSyntaxError as exc:
+            report.error(exc.filename or name, exc.lineno or 1, f"template syntax error: {exc.message}")
+    for name in sorted(required - names):
+        looked = ", ".join(report.display(p) for p in loader.searchpath)
+        report.error(looked.split(", ")[0] if looked else ".", 1,
+                     f"template {name!r} not found (looked in {looked})")
+
+
+def template_error(exc: BaseException, name: str, report: Report) -> None:
+    """Report an error raised while rendering, at the template line that raised it."""
+    path, line = name, 1
+    tb: TracebackType | None = exc.__traceback__ or sys.exc_info()[2]
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith((".html", ".xml", ".txt", ".json")):
+            path, line = filename, tb.tb_lineno
+        tb = tb.tb_next
+    if isinstance(exc, jinja2.TemplateNotFound):
+        message = f"template {exc.name!r} not found"
+    elif isinstance(exc, jinja2.UndefinedError):
+        message = f"undefined in template: {exc.message}"
+    else:
+        message = f"template error: {exc}"
+    report.error(path, line, message)

@@ -1,0 +1,113 @@
+"""Slugs, URL paths and output files: the one place that knows them.
+
+A *path* is relative to the site root ("roles/data-engineer/", "feed.xml"); `Urls`
+turns it into a link with the site's prefix, an absolute URL, or an output file.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+_NON_SLUG = re.compile(r"[^a-z0-9]+")
+# Characters that tell skills apart (C, C++, C#) and would vanish in a slug.
+_SKILL_WORDS = {"+": " plus ", "#": " sharp ", "&": " and ", "@": " at "}
+_SKILL_WORD_RE = re.compile("|".join(re.escape(c) for c in _SKILL_WORDS))
+
+INDEX = ""
+SKILLS = "skills/"
+NOT_FOUND = "404.html"
+FEED = "feed.xml"
+SITEMAP = "sitemap.xml"
+JOBS_JSON = "jobs.json"
+ROBOTS = "robots.txt"
+ASSETS = "assets/"
+# First path segments that generated pages own; a free page may not take them.
+RESERVED = frozenset({"roles", "skills", "departments", "assets", "404", "index"})
+
+
+def slugify(text: str) -> str:
+    """Lower-case ASCII letters, digits and '-': `Ingénieure Données` -> `ingenieure-donnees`."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return _NON_SLUG.sub("-", ascii_text.lower()).strip("-")
+
+
+def is_slug(text: str) -> bool:
+    return bool(text) and slugify(text) == text
+
+
+def skill_key(name: str) -> str:
+    """The identity of a skill: case and runs of white space do not count."""
+    return " ".join(name.split()).casefold()
+
+
+def skill_display(name: str) -> str:
+    return " ".join(name.split())
+
+
+def skill_slug(name: str) -> str:
+    """A slug that keeps `C`, `C++` and `C#` apart."""
+    spelled = _SKILL_WORD_RE.sub(lambda m: _SKILL_WORDS[m.group(0)], skill_display(name))
+    return slugify(spelled) or "skill"
+
+
+def role_path(slug: str) -> str:
+    return f"roles/{slug}/"
+
+
+def skill_path(slug: str) -> str:
+    return f"{SKILLS}{slug}/"
+
+
+def department_path(slug: str) -> str:
+    return f"departments/{slug}/"
+
+
+def page_path(slug: str) -> str:
+    return f"{slug}/"
+
+
+def asset_path(name: str) -> str:
+    return ASSETS + name
+
+
+def output_file(path: str) -> str:
+    """The file a path is written to, relative to the output folder."""
+    return path + "index.html" if path == "" or path.endswith("/") else path
+
+
+def normalize_base_url(base_url: str) -> str:
+    """`https://x.io/careers` -> `https://x.io/careers/`; a bare path keeps its slashes."""
+    return base_url if base_url.endswith("/") else base_url + "/"
+
+
+@dataclass(frozen=True)
+class Urls:
+    """Links for one site, from its `base_url` (absolute, or just a path)."""
+
+    base_url: str
+
+    @property
+    def prefix(self) -> str:
+        """The path every internal link starts with, `/` or `/repo/`."""
+        path = urlsplit(self.base_url).path or "/"
+        return path if path.endswith("/") else path + "/"
+
+    @property
+    def is_absolute(self) -> bool:
+        return bool(urlsplit(self.base_url).scheme)
+
+    def href(self, path: str) -> str:
+        return self.prefix + path
+
+    def absolute(self, path: str) -> str:
+        """An absolute URL when the site has one, else the prefixed path."""
+        return (self.base_url if self.is_absolute else self.prefix) + path
+
+    def site_link(self, url: str) -> str:
+        """A Markdown link: site-relative `/about/` gets the prefix; others stay."""
+        if url.startswith("/") and not url.startswith("//"):
+            return self.prefix + url[1:]
+        return url

@@ -1,0 +1,169 @@
+"""Render the plan into a temporary folder beside the output, then swap it in.
+
+A build that fails, or is killed, leaves the previous output exactly as it was:
+nothing is written into the output folder itself, only renamed at the end.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+
+from .errors import OutputFolderError, Report
+from .pages import PlannedPage
+from .theme import template_error
+
+TMP_TAG = ".tmp-"
+OLD_TAG = ".old-"
+
+
+@dataclass(frozen=True)
+class StaticFile:
+    source: Path
+    dest: str  # relative to the output folder, POSIX style
+
+
+def check_output_dir(output: Path, root: Path, protected: Iterable[Path]) -> None:
+    """Refuse an output folder whose replacement would destroy something else.
+
+    Refused: `/`, the home folder, the project root, a parent of the root or of a
+    protected folder (content, themes, templates), or a folder inside a protected one.
+    """
+    out = output.resolve()
+    if out in (Path(out.anchor), Path.home().resolve()):
+        raise OutputFolderError(output, 1, f"refusing to use {output} as the output folder")
+    for folder in (root.resolve(), *(f.resolve() for f in protected)):
+        inside_protected = out.is_relative_to(folder) and folder != root.resolve()
+        if folder.is_relative_to(out) or inside_protected:
+            raise OutputFolderError(output, 1, f"refusing to use {output} as the output folder: "
+                                    f"building there would replace {folder}")
+    if out.exists() and not out.is_dir():
+        raise OutputFolderError(output, 1, f"{output} exists and is not a folder")
+
+
+def static_files(folders: Iterable[tuple[Path, str]]) -> list[StaticFile]:
+    """Files to copy: (folder, destination prefix) pairs; later folders win ties."""
+    chosen: dict[str, StaticFile] = {}
+    for folder, prefix in folders:
+        for path in sorted(_walk(folder)):
+            rel = path.relative_to(folder).as_posix()
+            chosen[prefix + rel] = StaticFile(path, prefix + rel)
+    return list(chosen.values())
+
+
+def _walk(folder: Path) -> Iterator[Path]:
+    if not folder.is_dir():
+        return
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames.sort()
+        for name in filenames:
+            if not _is_dropping(name):
+                yield Path(dirpath, name)
+
+
+def _is_dropping(name: str) -> bool:
+    """Editor and OS droppings that never belong in a site."""
+    return (name.endswith(("~", ".swp", ".swx", ".tmp")) or name.startswith(".#")
+            or name in (".DS_Store", "Thumbs.db", "4913"))
+
+
+def check_collisions(plan: list[PlannedPage], statics: list[StaticFile], report: Report) -> None:
+    """Every output file has exactly one source."""
+    owner: dict[str, str] = {}
+    sources = [(p.output_file, p.source) for p in plan]
+    sources += [(s.dest, report.display(s.source)) for s in statics]
+    for dest, source in sources:
+        if dest in owner:
+            report.error(source, 1, f"{owner[dest]} and {source} would both write {dest}")
+        else:
+            owner[dest] = source
+
+
+class Writer:
+    """Writes one build into a temporary folder, then swaps it with the output."""
+
+    def __init__(self, output: Path) -> None:
+        self.output = output
+        self.tmp = output.parent / f".{output.name}{TMP_TAG}{os.getpid()}"
+        self._made: set[Path] = set()
+
+    def __enter__(self) -> Writer:
+        self.output.parent.mkdir(parents=True, exist_ok=True)
+        sweep(self.output)
+        self.tmp.mkdir()
+        self._made = {self.tmp}
+        return self
+
+    def __exit__(self, exc_type: object, *_: object) -> None:
+        if self.tmp.exists():
+            shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def write(self, rel: str, data: bytes) -> None:
+        path = self.tmp / rel
+        parent = path.parent
+        if parent not in self._made:
+            parent.mkdir(parents=True, exist_ok=True)
+            self._made.add(parent)
+        path.write_bytes(data)
+
+    def copy(self, source: Path, rel: str) -> None:
+        self.write(rel, source.read_bytes())
+
+    def commit(self) -> None:
+        """Put the new tree in place of the output; the old one is removed after."""
+        old = self.output.parent / f".{self.output.name}{OLD_TAG}{os.getpid()}"
+        if self.output.exists():
+            os.rename(self.output, old)
+            try:
+                os.rename(self.tmp, self.output)
+            except OSError:
+                os.rename(old, self.output)
+                raise
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.rename(self.tmp, self.output)
+
+
+def sweep(output: Path) -> None:
+    """Remove what killed builds left beside the output (only our own names)."""
+    for tag in (TMP_TAG, OLD_TAG):
+        for leftover in output.parent.glob(f".{output.name}{tag}*"):
+            if leftover.is_dir() and leftover.name.removeprefix(f".{output.name}{tag}").isdigit():
+                shutil.rmtree(leftover, ignore_errors=True)
+
+
+def render_page(env: jinja2.Environment, page: PlannedPage, report: Report) -> bytes | None:
+    if page.data is not None:
+        return page.data
+    assert page.template is not None
+    try:
+        return env.get_template(page.template).render(page.context).encode("utf-8")
+    except jinja2.TemplateError as exc:
+        template_error(exc, page.template, report)
+        return None
+
+
+def write_site(
+    env: jinja2.Environment,
+    plan: list[PlannedPage],
+    statics: list[StaticFile],
+    output: Path,
+    report: Report,
+) -> None:
+    """Render every page and copy every static file, then swap; errors keep the old site."""
+    check_collisions(plan, statics, report)
+    report.raise_if_errors()
+    with Writer(output) as writer:
+        for page in plan:
+            data = render_page(env, page, report)
+            if data is not None and not report.has_errors:
+                writer.write(page.output_file, data)
+        report.raise_if_errors()
+        for static in statics:
+            writer.copy(static.source, static.dest)
+        writer.commit()
