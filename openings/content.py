@@ -292,11 +292,12 @@ def _most_used(spellings: Counter[str]) -> str:
     return min(spellings.items(), key=lambda kv: (-kv[1], kv[0]))[0]
 
 
-def unique_slugs(keys: Iterable[str], slug_of: Any) -> dict[str, str]:
-    """A slug per key; keys whose slugs clash get -2, -3 ... in sorted order."""
+def unique_slugs(members: Mapping[str, list[Role]], slug_of: Any) -> dict[str, str]:
+    """A slug per key; where slugs clash, the key with most roles keeps the plain one
+    and the others get -2, -3 ... (ties in sorted order)."""
     taken: set[str] = set()
     result = {}
-    for key in sorted(keys):
+    for key in sorted(members, key=lambda k: (-len(members[k]), k)):
         base = slug_of(key)
         slug, n = base, 1
         while slug in taken:
@@ -315,7 +316,7 @@ def group_skills(roles: Iterable[Role]) -> tuple[Skill, ...]:
             key = skill_key(name)
             spellings[key][name] += 1
             members[key].append(role)
-    slugs = unique_slugs(spellings, skill_slug)
+    slugs = unique_slugs(members, skill_slug)
     skills = [Skill(k, _most_used(spellings[k]), slugs[k], tuple(members[k])) for k in spellings]
     return tuple(sorted(skills, key=lambda s: (s.name.casefold(), s.slug)))
 
@@ -328,7 +329,7 @@ def group_departments(roles: Iterable[Role]) -> tuple[Department, ...]:
             key = skill_key(role.department)
             spellings[key][role.department] += 1
             members[key].append(role)
-    slugs = unique_slugs(spellings, lambda k: slugify(k) or "department")
+    slugs = unique_slugs(members, lambda k: slugify(k) or "department")
     departments = [
         Department(_most_used(spellings[k]), slugs[k], tuple(members[k])) for k in spellings
     ]

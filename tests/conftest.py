@@ -1,0 +1,100 @@
+"""Fixtures: tiny sites written into tmp_path, and the repository's example site."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import shutil
+import textwrap
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import lxml.html
+import pytest
+
+from openings.builder import BuildOptions, BuildResult, build_site
+
+REPO = Path(__file__).resolve().parent.parent
+# The example site is built as of this moment (its closed role closed before it).
+BUILD_MOMENT = dt.datetime(2026, 11, 27, 12, 0, tzinfo=dt.UTC)
+ENVIRON = {"SOURCE_DATE_EPOCH": str(int(BUILD_MOMENT.timestamp()))}
+SITE_YAML = """\
+title: Test Careers
+company: Test Company
+company_url: https://company.test/
+base_url: https://jobs.test/careers/
+location: Berlin, Germany
+apply_email: jobs@company.test
+"""
+
+WriteSite = Callable[..., Path]
+
+
+def role(title: str = "Data Engineer", body: str = "We move data.", **keys: str) -> str:
+    """A role file's text: front matter from `keys` (YAML values as written)."""
+    lines = [f"title: {title}", *(f"{k}: {v}" for k, v in keys.items())]
+    return "---\n" + "\n".join(lines) + "\n---\n\n" + body + "\n"
+
+
+@pytest.fixture
+def write_site(tmp_path: Path) -> WriteSite:
+    """Write files (dedented) under a new project root; site.yaml unless given."""
+
+    def write(files: dict[str, str], site_yaml: str | None = SITE_YAML) -> Path:
+        root = tmp_path / "site"
+        root.mkdir(exist_ok=True)
+        if site_yaml is not None and "content/site.yaml" not in files:
+            files = {"content/site.yaml": site_yaml, **files}
+        for rel, text in files.items():
+            path = root / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(textwrap.dedent(text), encoding="utf-8")
+        return root
+
+    return write
+
+
+def build(root: Path, *, write: bool = True, **options: object) -> BuildResult:
+    return build_site(BuildOptions(root=root, **options), write=write, environ=ENVIRON)
+
+
+@pytest.fixture(scope="session")
+def example_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The repository's own site, built once into a temporary folder."""
+    out = tmp_path_factory.mktemp("example") / "output"
+    build(REPO, output=out)
+    return out
+
+
+@pytest.fixture(scope="session")
+def example_root_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example site built for a domain's root (no path prefix)."""
+    out = tmp_path_factory.mktemp("example-root") / "output"
+    build(REPO, output=out, base_url="https://jobs.kestrel.test/")
+    return out
+
+
+def html(path: Path) -> lxml.html.HtmlElement:
+    return lxml.html.fromstring(path.read_bytes())
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    """Every file under `folder` with the hash of its bytes."""
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.fixture
+def copy_repo_site(tmp_path: Path) -> Iterator[Callable[[], Path]]:
+    """A copy of the repository's content and themes, to edit freely."""
+
+    def copy() -> Path:
+        root = tmp_path / "repo-site"
+        shutil.copytree(REPO / "content", root / "content")
+        shutil.copytree(REPO / "themes", root / "themes")
+        return root
+
+    yield copy

@@ -1,0 +1,317 @@
+"""Reading roles and pages: validation, every error with its file and line."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import build, role
+
+from openings.errors import BuildFailed
+
+
+def problems(root, **options) -> list[str]:
+    with pytest.raises(BuildFailed) as info:
+        build(root, **options)
+    return [str(p) for p in info.value.problems]
+
+
+# Each case: the file's text and the start of the one line it must produce
+# (libyaml and pure-Python YAML word syntax errors differently; the line is the same).
+BAD_ROLES = {
+    "missing front matter": (
+        "Just a body, no front matter.\n",
+        "content/roles/a.md:1: error: missing front matter: the file must start with a '---' line",
+    ),
+    "unclosed front matter": (
+        "---\ntitle: A\nskills: [x]\n\nBody\n",
+        "content/roles/a.md:1: error: unclosed front matter: no closing '---' line",
+    ),
+    "empty front matter": (
+        "---\n---\nBody\n",
+        "content/roles/a.md:1: error: empty front matter: give at least a title",
+    ),
+    "yaml syntax error, YAML's own line": (
+        "---\ntitle: A\ndepartment: Sales\nskills: [Python, Go\nremote: onsite\n---\n",
+        "content/roles/a.md:5: error: YAML syntax error: ",
+    ),
+    "yaml tab indentation": (
+        "---\ntitle: A\nsalary:\n\tmin: 1\n---\n",
+        "content/roles/a.md:4: error: YAML syntax error: ",
+    ),
+    "missing title": (
+        "---\ndepartment: Sales\n---\n",
+        "content/roles/a.md:2: error: missing required key 'title'",
+    ),
+    "empty title": (
+        "---\ntitle: ''\n---\n",
+        "content/roles/a.md:2: error: title: must not be empty",
+    ),
+    "title is a list": (
+        "---\ntitle:\n  - A\n  - B\n---\n",
+        "content/roles/a.md:3: error: title: expected text, got a list",
+    ),
+    "skills is a mapping": (
+        "---\ntitle: A\nskills:\n  python: 3\n---\n",
+        "content/roles/a.md:4: error: skills: expected text, got a mapping",
+    ),
+    "draft is not a boolean": (
+        "---\ntitle: A\ndraft: maybe\n---\n",
+        "content/roles/a.md:3: error: draft: expected true or false, got 'maybe'",
+    ),
+    "bad date": (
+        "---\ntitle: A\ndate_posted: 2026-02-30\n---\n",
+        "content/roles/a.md:3: error: date_posted: invalid date '2026-02-30': expected YYYY-MM-DD",
+    ),
+    "date in another format": (
+        "---\ntitle: A\nvalid_through: 31.12.2026\n---\n",
+        "content/roles/a.md:3: error: valid_through: invalid date '31.12.2026': "
+        "expected YYYY-MM-DD",
+    ),
+    "salary min greater than max": (
+        "---\ntitle: A\nsalary:\n  min: 90000\n  max: 60000\n  currency: EUR\n---\n",
+        "content/roles/a.md:4: error: salary: min (90000) is greater than max (60000)",
+    ),
+    "salary amount is text": (
+        "---\ntitle: A\nsalary:\n  min: lots\n  currency: EUR\n---\n",
+        "content/roles/a.md:4: error: salary.min: expected a number, got 'lots'",
+    ),
+    "salary without currency": (
+        "---\ntitle: A\nsalary:\n  min: 1\n---\n",
+        "content/roles/a.md:4: error: missing required key 'salary.currency'",
+    ),
+    "unknown currency": (
+        "---\ntitle: A\nsalary:\n  min: 1\n  currency: EURO\n---\n",
+        "content/roles/a.md:5: error: salary.currency: unknown currency 'EURO': "
+        "use an ISO 4217 code (EUR)",
+    ),
+    "unknown remote value": (
+        "---\ntitle: A\nremote: sometimes\n---\n",
+        "content/roles/a.md:3: error: remote: unknown value 'sometimes': "
+        "use one of onsite, hybrid, remote",
+    ),
+    "unknown employment type": (
+        "---\ntitle: A\nemployment_type: FULL_TIME\n---\n",
+        "content/roles/a.md:3: error: employment_type: unknown value 'FULL_TIME': "
+        "use one of full-time, part-time, contract, temporary, internship",
+    ),
+    "apply_url that is not http": (
+        "---\ntitle: A\napply_url: javascript:alert(1)\n---\n",
+        "content/roles/a.md:3: error: apply_url: 'javascript:alert(1)' is not an http(s) URL",
+    ),
+    "bad apply_email": (
+        "---\ntitle: A\napply_email: jobs at company\n---\n",
+        "content/roles/a.md:3: error: apply_email: 'jobs at company' is not an email address",
+    ),
+    "duplicate key": (
+        "---\ntitle: A\nremote: onsite\nremote: remote\n---\n",
+        "content/roles/a.md:4: error: duplicate key 'remote' (first given on line 3)",
+    ),
+    "a python tag is refused, never constructed": (
+        "---\ntitle: !!python/object/apply:os.system ['echo hacked']\n---\n",
+        "content/roles/a.md:2: error: title: expected text, got a list",
+    ),
+    "a python tag on a scalar": (
+        "---\ntitle: !!python/name:os.system x\n---\n",
+        "content/roles/a.md:2: error: title: unsupported YAML tag "
+        "'tag:yaml.org,2002:python/name:os.system'",
+    ),
+    "slug that is not a slug": (
+        "---\ntitle: A\nslug: Data Engineer\n---\n",
+        "content/roles/a.md:3: error: slug: 'Data Engineer' is not a URL slug; "
+        "try 'data-engineer'",
+    ),
+    "faq entry without answer": (
+        "---\ntitle: A\nfaq:\n  - question: Why?\n---\n",
+        "content/roles/a.md:4: error: missing required key 'faq[0].answer'",
+    ),
+    "not UTF-8": (
+        "---\ntitle: Caf\udce9\n---\n",
+        "content/roles/a.md:2: error: not valid UTF-8 text",
+    ),
+}
+
+
+@pytest.mark.parametrize("text, expected", BAD_ROLES.values(), ids=BAD_ROLES.keys())
+def test_bad_role_is_reported_with_file_and_line(write_site, text, expected):
+    root = write_site({})
+    (root / "content/roles").mkdir(parents=True)
+    (root / "content/roles/a.md").write_bytes(text.encode("utf-8", "surrogateescape"))
+    found = problems(root)
+    assert any(p.startswith(expected) for p in found), found
+
+
+def test_unknown_key_is_a_warning_with_did_you_mean(write_site):
+    root = write_site({"content/roles/a.md": role(skils="[Python]")})
+    result = build(root)
+    assert [str(w) for w in result.warnings] == [
+        "content/roles/a.md:3: warning: unknown key 'skils': did you mean 'skills'?"
+    ]
+
+
+def test_every_error_of_every_file_in_one_run(write_site):
+    root = write_site({
+        "content/roles/a.md": "---\ntitle: A\nremote: never\ndate_posted: soon\n---\n",
+        "content/roles/b.md": "no front matter\n",
+        "content/pages/about.md": "---\ndescription: no title\n---\n",
+    })  # fmt: skip
+    found = problems(root)
+    assert any(p.startswith("content/roles/a.md:3: error: remote") for p in found)
+    assert any(p.startswith("content/roles/a.md:4: error: date_posted") for p in found)
+    assert any(p.startswith("content/roles/b.md:1: error: missing front matter") for p in found)
+    assert "content/pages/about.md:2: error: missing required key 'title'" in found
+
+
+def test_two_roles_with_one_slug_name_both_files(write_site):
+    root = write_site({
+        "content/roles/Senior Dev.md": role("Senior Dev"),
+        "content/roles/senior-dev.md": role("Senior Developer"),
+    })  # fmt: skip
+    [message] = [p for p in problems(root) if "two roles" in p]
+    assert "content/roles/Senior Dev.md" in message
+    assert "content/roles/senior-dev.md" in message
+    assert "/roles/senior-dev/" in message
+
+
+def test_slug_key_colliding_with_a_file_name(write_site):
+    root = write_site({
+        "content/roles/a.md": role("A", slug="b"),
+        "content/roles/b.md": role("B"),
+    })  # fmt: skip
+    assert any("two roles would be written to /roles/b/" in p for p in problems(root))
+
+
+def test_a_page_cannot_take_a_generated_address(write_site):
+    root = write_site({"content/pages/skills.md": "---\ntitle: Skills we love\n---\n"})
+    assert problems(root) == [
+        "content/pages/skills.md:1: error: a page cannot be named 'skills': the site uses "
+        "that address; rename the file"
+    ]
+
+
+def test_missing_site_yaml(write_site):
+    root = write_site({"content/roles/a.md": role()}, site_yaml=None)
+    assert problems(root) == [
+        "content/site.yaml:1: error: missing site.yaml: every site needs one with at least a title"
+    ]
+
+
+def test_site_yaml_errors(write_site):
+    root = write_site({}, site_yaml="title: T\nbase_url: ftp://x\ntimezone: Mars/Base\n"
+                      "language: xx-nope\nraw_html: sometimes\nsomething: 1\n")
+    found = problems(root)
+    expected = [
+        "content/site.yaml:2: error: base_url: 'ftp://x' is not an http(s) URL or a path "
+        "starting with '/'",
+        "content/site.yaml:3: error: timezone: unknown time zone 'Mars/Base' (e.g. Europe/Berlin)",
+        "content/site.yaml:4: error: language: unknown language 'xx-nope' (e.g. en, de, fr-CA)",
+        "content/site.yaml:5: error: raw_html: expected true or false, got 'sometimes'",
+        "content/site.yaml:6: warning: unknown key 'something'",
+    ]
+    assert [p for p in found if p in expected] == expected
+
+
+def test_text_keeps_its_text_where_yaml_would_guess(write_site):
+    """The Norway problem: `NO` stays NO, `012345` stays 012345, `1.10` stays 1.10."""
+    root = write_site({
+        "content/roles/a.md": role("NO", department="012345", location="NO",
+                                   skills="[yes, 1.10, 'off', null]"),
+    })  # fmt: skip
+    result = build(root, write=False)
+    [r] = result.site.roles
+    assert (r.title, r.department, r.locations) == ("NO", "012345", ("NO",))
+    assert r.skills == ("yes", "1.10", "off", "null")
+
+
+def test_defaults_come_from_the_site(write_site):
+    root = write_site({"content/roles/a.md": role()})
+    [r] = build(root, write=False).site.roles
+    assert r.locations == ("Berlin, Germany",)
+    assert r.apply_email == "jobs@company.test"
+    assert r.remote == "onsite"
+    assert r.description == "We move data."
+
+
+def test_apply_url_wins_over_email(write_site):
+    root = write_site({
+        "content/roles/a.md": role(apply_url="https://x.test/apply", apply_email="a@b.test"),
+    })  # fmt: skip
+    [r] = build(root, write=False).site.roles
+    assert (r.apply_url, r.apply_email) == ("https://x.test/apply", "")
+
+
+def test_slug_from_the_file_name_drops_accents(write_site):
+    root = write_site({"content/roles/Ingénieure Données.md": role("Ingénieure Données")})
+    [r] = build(root, write=False).site.roles
+    assert r.slug == "ingenieure-donnees"
+
+
+def test_closed_and_draft_roles(write_site):
+    root = write_site({
+        "content/roles/old.md": role("Old", valid_through="2026-11-26"),
+        "content/roles/today.md": role("Today", valid_through="2026-11-27"),
+        "content/roles/draft.md": role("Draft", draft="true"),
+    })  # fmt: skip
+    site = build(root, write=False).site
+    assert {r.slug: r.closed for r in site.roles} == {"old": True, "today": False}
+    with_drafts = build(root, write=False, drafts=True).site
+    assert [r.slug for r in with_drafts.roles if r.draft] == ["draft"]
+
+
+def test_skills_fold_case_and_spacing_and_keep_symbols_apart(write_site):
+    root = write_site({
+        "content/roles/a.md": role("A", skills="['Node.js', 'C', 'C++']"),
+        "content/roles/b.md": role("B", skills="['node.js', 'C#']"),
+        "content/roles/c.md": role("C", skills="['Node.js ', 'c']"),
+        "content/roles/d.md": role("D", skills="['Node.js', 'Node  .js']"),
+    })  # fmt: skip
+    site = build(root, write=False).site
+    names = {s.name: (s.slug, len(s.roles)) for s in site.skills}
+    assert names == {
+        "C": ("c", 2), "C++": ("c-plus-plus", 1), "C#": ("c-sharp", 1),
+        "Node.js": ("node-js", 4), "Node .js": ("node-js-2", 1),
+    }  # fmt: skip
+
+
+def test_skill_spelling_ties_go_to_the_first_in_sorted_order(write_site):
+    root = write_site({
+        "content/roles/a.md": role("A", skills="[postgreSQL]"),
+        "content/roles/b.md": role("B", skills="[PostgreSQL]"),
+    })  # fmt: skip
+    [skill] = build(root, write=False).site.skills
+    assert skill.name == "PostgreSQL"
+
+
+def test_skill_listed_twice_in_one_role_is_a_warning(write_site):
+    root = write_site({"content/roles/a.md": role(skills="[Go, go]")})
+    result = build(root, write=False)
+    assert result.site.roles[0].skills == ("Go",)
+    assert "content/roles/a.md:3: warning: skill 'go' is listed twice" in map(
+        str, result.warnings
+    )
+
+
+def test_skills_of_closed_roles_have_no_page(write_site):
+    root = write_site({
+        "content/roles/old.md": role("Old", valid_through="2020-01-01", skills="[Cobol, Go]"),
+        "content/roles/new.md": role("New", skills="[Go]"),
+    })  # fmt: skip
+    site = build(root, write=False).site
+    assert [s.name for s in site.skills] == ["Go"]
+
+
+def test_roles_are_newest_first(write_site):
+    root = write_site({
+        "content/roles/a.md": role("A", date_posted="2026-01-01"),
+        "content/roles/b.md": role("B", date_posted="2026-03-01"),
+        "content/roles/c.md": role("C", date_posted="2026-02-01"),
+    })  # fmt: skip
+    assert [r.slug for r in build(root, write=False).site.roles] == ["b", "c", "a"]
+
+
+def test_editor_droppings_are_not_roles(write_site):
+    root = write_site({
+        "content/roles/a.md": role(),
+        "content/roles/.#a.md": "lock",
+        "content/roles/a.md~": "backup",
+        "content/roles/.a.md.swp": "swap",
+    })  # fmt: skip
+    assert [r.slug for r in build(root, write=False).site.roles] == ["a"]

@@ -1,0 +1,113 @@
+"""Themes: choosing one, overriding a template, inheritance, template errors."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import REPO, build, html, role
+
+from openings.errors import BuildFailed
+
+
+def failing(root, **options) -> list[str]:
+    with pytest.raises(BuildFailed) as info:
+        build(root, **options)
+    return [str(p) for p in info.value.problems]
+
+
+def test_a_site_template_overrides_the_themes_one(write_site):
+    root = write_site({
+        "content/roles/a.md": role("A"),
+        "templates/404.html": '{% extends "base.html" %}{% block main %}'
+                              "<h1>Lost at sea</h1>{% endblock %}",
+    })  # fmt: skip
+    build(root)
+    page = html(root / "output/404.html")
+    assert page.findtext(".//h1") == "Lost at sea"
+    assert page.find(".//header[@class='site-header']") is not None  # base.html still the theme's
+    assert html(root / "output/index.html").findtext(".//h1") == "Test Careers"
+
+
+def test_theme_chosen_by_site_yaml_and_by_option(write_site):
+    custom = {"themes/plain/templates/" + name: f"{name}:{{{{ meta.title }}}}\n" for name in (
+        "index.html", "role.html", "skill.html", "skills.html", "department.html",
+        "page.html", "404.html", "feed.xml", "sitemap.xml", "robots.txt")}  # fmt: skip
+    root = write_site({"content/roles/a.md": role("A"), **custom})
+    build(root, theme="plain")
+    assert (root / "output/roles/a/index.html").read_text() == "role.html:A\n"
+    yaml = (root / "content/site.yaml").read_text() + "theme: plain\n"
+    (root / "content/site.yaml").write_text(yaml)
+    build(root)
+    assert (root / "output/index.html").read_text() == "index.html:Test Careers\n"
+
+
+def test_a_theme_extends_another_and_overrides_only_what_differs(write_site):
+    root = write_site({
+        "content/roles/a.md": role("A"),
+        "themes/brand/theme.yaml": "extends: default\n",
+        "themes/brand/templates/404.html": "brand 404\n",
+        "themes/brand/static/style.css": "body { color: purple }\n",
+    })  # fmt: skip
+    build(root, theme="brand")
+    assert (root / "output/404.html").read_text() == "brand 404\n"
+    assert "<h1>A</h1>" in (root / "output/roles/a/index.html").read_text()
+    assert (root / "output/assets/style.css").read_text() == "body { color: purple }\n"
+    assert (root / "output/assets/filters.js").is_file()  # inherited from default
+
+
+def test_unknown_theme(write_site):
+    root = write_site({"content/roles/a.md": role("A")})
+    [problem] = failing(root, theme="nope")
+    assert problem.startswith("content/site.yaml:1: error: theme 'nope' not found (looked in ")
+
+
+def test_a_theme_that_extends_itself(write_site):
+    root = write_site({"themes/loop/theme.yaml": "extends: loop\n"})
+    [problem] = failing(root, theme="loop")
+    assert "extends itself in a loop" in problem
+
+
+def test_template_syntax_error_names_template_and_line(write_site):
+    root = write_site({
+        "content/roles/a.md": role("A"),
+        "templates/role.html": "<h1>{{ role.title }}</h1>\n{% if role.draft %}\n<p>draft\n",
+    })  # fmt: skip
+    [problem] = failing(root)
+    assert problem.startswith("templates/role.html:3: error: template syntax error: Unexpected "
+                              "end of template")
+
+
+def test_missing_template_says_where_it_looked(write_site):
+    root = write_site({
+        "content/roles/a.md": role("A"),
+        "themes/bare/templates/index.html": "x",
+    })  # fmt: skip
+    found = failing(root, theme="bare")
+    assert any("template 'role.html' not found (looked in themes/bare/templates)" in p
+               for p in found)
+
+
+def test_included_template_that_does_not_exist(write_site):
+    root = write_site({
+        "content/roles/a.md": role("A"),
+        "templates/role.html": "line one\n{% include 'nope.html' %}\n",
+    })  # fmt: skip
+    [problem] = failing(root)
+    assert problem == "templates/role.html:2: error: template 'nope.html' not found"
+
+
+def test_undefined_variable_names_template_and_line(write_site):
+    root = write_site({
+        "content/roles/a.md": role("A"),
+        "templates/role.html": "<h1>{{ role.title }}</h1>\n<p>{{ role.salray.min }}</p>\n",
+    })  # fmt: skip
+    [problem] = failing(root)
+    assert problem.startswith("templates/role.html:2: error: undefined in template:")
+    assert "salray" in problem
+
+
+def test_the_default_theme_makes_no_external_requests():
+    for path in (REPO / "themes/default").rglob("*"):
+        if path.is_file():
+            text = path.read_text()
+            assert "//fonts." not in text and "cdn" not in text.lower(), path
+            assert "@import" not in text, path

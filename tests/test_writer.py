@@ -1,0 +1,104 @@
+"""The output folder: swapped in whole, left intact by a failed build, never misplaced."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import build, role, tree_digest
+
+from openings.errors import BuildFailed
+
+
+def test_a_failed_build_leaves_the_output_exactly_as_it_was(write_site):
+    root = write_site({"content/roles/a.md": role("A"), "content/roles/b.md": role("B")})
+    build(root)
+    before = tree_digest(root / "output")
+    assert "roles/a/index.html" in before
+    (root / "content/roles/b.md").write_text("---\ntitle: [broken\n---\n")
+    (root / "content/roles/c.md").write_text(role("C"))
+    with pytest.raises(BuildFailed):
+        build(root)
+    assert tree_digest(root / "output") == before
+    assert sorted(p.name for p in root.iterdir()) == ["content", "output"]
+
+
+def test_a_template_error_at_render_time_leaves_the_output_as_it_was(write_site):
+    root = write_site({"content/roles/a.md": role("A")})
+    build(root)
+    before = tree_digest(root / "output")
+    (root / "templates").mkdir()
+    (root / "templates/role.html").write_text("{{ role.no_such_field }}\n")
+    with pytest.raises(BuildFailed):
+        build(root)
+    assert tree_digest(root / "output") == before
+
+
+def test_a_successful_build_removes_pages_that_are_gone(write_site):
+    root = write_site({"content/roles/a.md": role("A"), "content/roles/b.md": role("B")})
+    build(root)
+    (root / "content/roles/b.md").unlink()
+    build(root)
+    assert not (root / "output/roles/b").exists()
+    assert (root / "output/roles/a/index.html").is_file()
+
+
+def test_leftovers_of_a_killed_build_are_swept(write_site):
+    root = write_site({"content/roles/a.md": role("A")})
+    (root / ".output.tmp-12345").mkdir()
+    (root / ".output.tmp-12345/half.html").write_text("half")
+    (root / ".output.tmp-mine").mkdir()  # not a name the writer makes: kept
+    build(root)
+    assert not (root / ".output.tmp-12345").exists()
+    assert (root / ".output.tmp-mine").exists()
+
+
+@pytest.mark.parametrize("where", [".", "content", "content/roles", "themes", "templates", ".."])
+def test_dangerous_output_folders_are_refused_before_anything_is_touched(write_site, where):
+    root = write_site({"content/roles/a.md": role("A"), "templates/keep.txt": "mine"})
+    (root / "themes").mkdir()
+    before = tree_digest(root)
+    with pytest.raises(BuildFailed) as info:
+        build(root, output=root / where)
+    [problem] = info.value.problems
+    assert "refusing to use" in problem.message
+    assert tree_digest(root) == before
+
+
+@pytest.mark.parametrize("where", ["/", "~"])
+def test_root_and_home_are_refused(write_site, where):
+    root = write_site({"content/roles/a.md": role("A")})
+    with pytest.raises(BuildFailed) as info:
+        build(root, output=Path(where).expanduser())
+    assert "refusing to use" in info.value.problems[0].message
+
+
+def test_an_output_path_that_is_a_file_is_refused(write_site):
+    root = write_site({"content/roles/a.md": role("A")})
+    (root / "output").write_text("not a folder")
+    with pytest.raises(BuildFailed) as info:
+        build(root)
+    assert "is not a folder" in info.value.problems[0].message
+
+
+def test_static_file_colliding_with_a_page_names_both(write_site):
+    root = write_site({
+        "content/roles/a.md": role("A"),
+        "content/static/roles/a/index.html": "<p>mine</p>",
+    })  # fmt: skip
+    with pytest.raises(BuildFailed) as info:
+        build(root)
+    [message] = [str(p) for p in info.value.problems]
+    assert "content/roles/a.md and content/static/roles/a/index.html" in message
+    assert "would both write roles/a/index.html" in message
+
+
+def test_static_files_are_copied_and_droppings_skipped(write_site):
+    root = write_site({
+        "content/roles/a.md": role("A"),
+        "content/static/.well-known/security.txt": "Contact: mailto:x@y.test",
+        "content/static/img/team.jpg~": "backup",
+    })  # fmt: skip
+    build(root)
+    assert (root / "output/.well-known/security.txt").read_text().startswith("Contact")
+    assert not (root / "output/img/team.jpg~").exists()
