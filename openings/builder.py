@@ -29,6 +29,7 @@ from .theme import Theme, check_templates, load_theme, make_env
 from .urls import ASSETS
 from .writer import check_output_dir, static_files, write_site
 
+
 @dataclass(frozen=True)
 class BuildOptions:
     root: Path = field(default_factory=Path.cwd)
@@ -57,6 +58,7 @@ class BuildOptions:
                 raise UsageError(f"--base-url: {exc}") from None
         return result
 
+
 @dataclass(frozen=True)
 class BuildResult:
     site: Site
@@ -67,8 +69,11 @@ class BuildResult:
     def summary(self, output: Path) -> str:
         site = self.site
         rate = self.pages / self.seconds if self.seconds > 0 else 0.0
-        return (f"Built {len(site.roles)} roles, {self.pages} pages, {len(site.skills)} skills "
-                f"in {self.seconds:.2f} s ({rate:,.0f} pages/s) -> {output}")
+        return (
+            f"Built {len(site.roles)} roles, {self.pages} pages, {len(site.skills)} skills "
+            f"in {self.seconds:.2f} s ({rate:,.0f} pages/s) -> {output}"
+        )
+
 
 def build_site(
     options: BuildOptions, *, write: bool = True, environ: Mapping[str, str] = os.environ
@@ -99,14 +104,17 @@ def build_site(
         write_site(env, plan, statics, options.output_dir, report)
     return BuildResult(site, len(plan), time.perf_counter() - started, report.warnings)
 
+
 def protected_dirs(options: BuildOptions) -> list[Path]:
     """Folders a build must never replace or write into."""
     root = options.root
     return [options.content_dir, root / "themes", root / "templates"]
 
+
 def static_sources(theme: Theme, content_dir: Path) -> list[tuple[Path, str]]:
     """Theme files go under assets/; the site's content/static/ at the root."""
     return [(d, ASSETS) for d in theme.static_dirs] + [(content_dir / "static", "")]
+
 
 def _moment(config: SiteConfig, environ: Mapping[str, str]) -> dt.datetime:
     try:
@@ -114,15 +122,21 @@ def _moment(config: SiteConfig, environ: Mapping[str, str]) -> dt.datetime:
     except ValueError as exc:
         raise SiteError(config.path, 1, str(exc)) from None
 
+
 def warn_site(site: Site, report: Report) -> None:
     """Warnings about what job search engines and feeds will not accept."""
     config = site.config
     if not config.urls.is_absolute:
-        report.warn(config.path, 1, "base_url is not an absolute URL (https://…): canonical "
-                    "links, feeds, the sitemap and structured data need one")
+        report.warn(
+            config.path,
+            1,
+            "base_url is not an absolute URL (https://…): canonical "
+            "links, feeds, the sitemap and structured data need one",
+        )
     for role in site.indexable_roles:
         for line, message in posting_warnings(role, config.language):
             report.warn(role.source, line, message)
+
 
 def template_filters(config: SiteConfig) -> dict[str, Any]:
     urls, language, tz = config.urls, config.language, ZoneInfo(config.timezone)

@@ -126,5 +126,7 @@ def annotation(problem: Problem) -> str:
         value = value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
         return value.replace(":", "%3A").replace(",", "%2C") if prop else value
 
-    return (f"::{problem.level} file={escape(problem.path, True)},"
-            f"line={problem.line}::{escape(problem.message)}")
+    return (
+        f"::{problem.level} file={escape(problem.path, True)},"
+        f"line={problem.line}::{escape(problem.message)}"
+    )

@@ -138,8 +138,11 @@ def load_config(content_dir: Path, report: Report, overrides: dict[str, str]) ->
     """Read site.yaml; `overrides` (from the command line) win over its keys."""
     path = content_dir / SITE_FILE
     if not path.is_file():
-        raise SiteError(report.display(path), 1, f"missing {SITE_FILE}: every site needs one "
-                        "with at least a title")
+        raise SiteError(
+            report.display(path),
+            1,
+            f"missing {SITE_FILE}: every site needs one with at least a title",
+        )
     text = read_text(path, report)
     node = fm.compose(text, path, 1)
     if node is None:

@@ -42,7 +42,9 @@ def _slug(node: yaml.Node) -> str:
     value = fm.text(node)
     if not is_slug(value):
         hint = slugify(value)
-        raise fm.FieldError(node, f"{value!r} is not a URL slug" + (f"; try {hint!r}" if hint else ""))
+        raise fm.FieldError(
+            node, f"{value!r} is not a URL slug" + (f"; try {hint!r}" if hint else "")
+        )
     return value
 
 
@@ -166,7 +168,9 @@ class ContentLoader:
         v = parsed.values
         slug = v.get("slug") or slugify(path.stem)
         if not slug:
-            self.report.error(path, 1, f"the file name {path.name!r} gives an empty slug: set 'slug'")
+            self.report.error(
+                path, 1, f"the file name {path.name!r} gives an empty slug: set 'slug'"
+            )
             return None
         apply_url, apply_email = _apply(v, self.config)
         posted, updated = self._dates(ROLES_DIR, path, v.get("date_posted"))
@@ -209,8 +213,12 @@ class ContentLoader:
             return None
         slug = slugify(path.stem)
         if not slug or slug in RESERVED:
-            self.report.error(path, 1, f"a page cannot be named {path.stem!r}: "
-                              "the site uses that address; rename the file")
+            self.report.error(
+                path,
+                1,
+                f"a page cannot be named {path.stem!r}: "
+                "the site uses that address; rename the file",
+            )
             return None
         v = parsed.values
         return Page(
@@ -283,8 +291,11 @@ def _unique(items: list[Role] | list[Page], kind: str, report: Report) -> None:
     for item in items:
         other = first.setdefault(item.slug, item)
         if other is not item:
-            report.error(item.source, 1, f"two {kind}s would be written to /{item.path}: "
-                         f"{other.source} and {item.source}")
+            report.error(
+                item.source,
+                1,
+                f"two {kind}s would be written to /{item.path}: {other.source} and {item.source}",
+            )
 
 
 def _most_used(spellings: Counter[str]) -> str:

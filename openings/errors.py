@@ -1,10 +1,10 @@
 """The problems a build can find, and the exceptions that carry them.
 
-    SiteError            one problem in one file, with its line
-      OutputFolderError  an output folder the build refuses to replace
-      ScaffoldError      `new` would overwrite a file
-    BuildFailed          the build found errors; carries every problem found
-    UsageError           the command line itself is wrong (exit status 2)
+SiteError            one problem in one file, with its line
+  OutputFolderError  an output folder the build refuses to replace
+  ScaffoldError      `new` would overwrite a file
+BuildFailed          the build found errors; carries every problem found
+UsageError           the command line itself is wrong (exit status 2)
 """
 
 from __future__ import annotations

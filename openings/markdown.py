@@ -79,7 +79,7 @@ class _SiteExtension(Extension):
         super().__init__()
         self.urls = urls
 
-    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Markdown's name)
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
         md.treeprocessors.register(_SiteTree(md, self.urls), "openings", 1)
 
 

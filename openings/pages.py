@@ -50,13 +50,30 @@ def plan_pages(site: Site, moment: dt.datetime) -> list[PlannedPage]:
     """Every page of the site, in a fixed order."""
     config = site.config
     plan = [
-        _page("index.html", u.INDEX, "content/roles", Meta(
-            config.title, config.description or f"Open roles at {config.organization}",
-            u.INDEX, "index"), roles=site.listed_roles),
-        _page("skills.html", u.SKILLS, "content/roles", Meta(
-            "Skills", f"Open roles at {config.organization} by skill", u.SKILLS, "skills")),
-        _page("404.html", u.NOT_FOUND, "theme", Meta(
-            "Page not found", "This page does not exist.", u.NOT_FOUND, "404", noindex=True)),
+        _page(
+            "index.html",
+            u.INDEX,
+            "content/roles",
+            Meta(
+                config.title,
+                config.description or f"Open roles at {config.organization}",
+                u.INDEX,
+                "index",
+            ),
+            roles=site.listed_roles,
+        ),
+        _page(
+            "skills.html",
+            u.SKILLS,
+            "content/roles",
+            Meta("Skills", f"Open roles at {config.organization} by skill", u.SKILLS, "skills"),
+        ),
+        _page(
+            "404.html",
+            u.NOT_FOUND,
+            "theme",
+            Meta("Page not found", "This page does not exist.", u.NOT_FOUND, "404", noindex=True),
+        ),
     ]
     plan += [role_page(site, role) for role in site.roles]
     plan += [skill_page(site, skill) for skill in site.skills]
@@ -77,23 +94,40 @@ def role_page(site: Site, role: Role) -> PlannedPage:
         jsonld.append(faq_page(role.faq))
     meta = Meta(role.title, role.description, role.path, "role", noindex=not role.indexable)
     dept = site.department_of(role)
-    return _page("role.html", role.path, role.source, meta, role=role,
-                 role_skills=site.role_skills(role), department=dept, jsonld=jsonld)
+    return _page(
+        "role.html",
+        role.path,
+        role.source,
+        meta,
+        role=role,
+        role_skills=site.role_skills(role),
+        department=dept,
+        jsonld=jsonld,
+    )
 
 
 def skill_page(site: Site, skill: Skill) -> PlannedPage:
     n = len(skill.roles)
-    meta = Meta(f"{skill.name} roles", f"{n} open role{'s' * (n != 1)} at "
-                f"{site.config.organization} that ask for {skill.name}", skill.path, "skill")
+    meta = Meta(
+        f"{skill.name} roles",
+        f"{n} open role{'s' * (n != 1)} at {site.config.organization} that ask for {skill.name}",
+        skill.path,
+        "skill",
+    )
     return _page("skill.html", skill.path, "content/roles", meta, skill=skill, roles=skill.roles)
 
 
 def department_page(site: Site, dept: Department) -> PlannedPage:
     n = len(dept.roles)
-    meta = Meta(f"{dept.name} roles", f"{n} open role{'s' * (n != 1)} in {dept.name} at "
-                f"{site.config.organization}", dept.path, "department")
-    return _page("department.html", dept.path, "content/roles", meta,
-                 department=dept, roles=dept.roles)
+    meta = Meta(
+        f"{dept.name} roles",
+        f"{n} open role{'s' * (n != 1)} in {dept.name} at {site.config.organization}",
+        dept.path,
+        "department",
+    )
+    return _page(
+        "department.html", dept.path, "content/roles", meta, department=dept, roles=dept.roles
+    )
 
 
 def free_page(site: Site, page: Page) -> PlannedPage:
@@ -106,11 +140,21 @@ def feeds(site: Site, moment: dt.datetime) -> list[PlannedPage]:
     config = site.config
     listed = site.indexable_roles
     plan = [
-        _page("feed.xml", u.FEED, "content/roles", Meta(
-            f"{config.title}: open roles", config.description, u.FEED, "feed"),
-            roles=listed, updated=max((r.updated for r in listed), default=site.build_date)),
-        _page("sitemap.xml", u.SITEMAP, "content", Meta("Sitemap", "", u.SITEMAP, "sitemap"),
-              entries=sitemap_entries(site)),
+        _page(
+            "feed.xml",
+            u.FEED,
+            "content/roles",
+            Meta(f"{config.title}: open roles", config.description, u.FEED, "feed"),
+            roles=listed,
+            updated=max((r.updated for r in listed), default=site.build_date),
+        ),
+        _page(
+            "sitemap.xml",
+            u.SITEMAP,
+            "content",
+            Meta("Sitemap", "", u.SITEMAP, "sitemap"),
+            entries=sitemap_entries(site),
+        ),
         _page("robots.txt", u.ROBOTS, "theme", Meta("robots.txt", "", u.ROBOTS, "robots")),
         PlannedPage(u.JOBS_JSON, "content/roles", data=to_json(jobs_json(site, moment))),
         PlannedPage(".nojekyll", "openings", data=b""),

@@ -63,12 +63,13 @@ def country_code(name: str, language: str = "en") -> str | None:
     return _countries(language).get(name.strip().casefold())
 
 
-def country_name(code: str, language: str = "en") -> str:
+def country_name(code: str) -> str:
+    """The English name of a country code, as schema.org examples give it."""
     return Locale.parse("en").territories.get(code, code)
 
 
 def parse_location(location: str, language: str = "en") -> Address | None:
-    """`Berlin, Germany` -> Address(DE, Berlin); `Austin, TX, USA` -> region TX. None if no country."""
+    """`Berlin, Germany` -> (DE, Berlin); `Austin, TX, USA` -> region TX; None: no country."""
     parts = [p.strip() for p in location.split(",") if p.strip()]
     if not parts:
         return None
@@ -165,16 +166,31 @@ def posting_warnings(role: Role, language: str) -> list[tuple[int, str]]:
     warnings = []
     if role.remote == "remote":
         if not role.locations:
-            warnings.append((role.line("remote"), "remote role with no applicant country: "
-                             "set 'location' to where applicants may live (e.g. Germany)"))
+            warnings.append(
+                (
+                    role.line("remote"),
+                    "remote role with no applicant country: "
+                    "set 'location' to where applicants may live (e.g. Germany)",
+                )
+            )
         return warnings
     if not role.locations:
-        warnings.append((1, "no location and not remote: job search engines will not list it; "
-                         "set 'location' here or in site.yaml"))
+        warnings.append(
+            (
+                1,
+                "no location and not remote: job search engines will not list it; "
+                "set 'location' here or in site.yaml",
+            )
+        )
     for loc in role.locations:
         if parse_location(loc, language) is None:
-            warnings.append((role.line("location"), f"location {loc!r} cannot be turned into an "
-                             "address: write it as 'City, Country' (e.g. 'Berlin, Germany')"))
+            warnings.append(
+                (
+                    role.line("location"),
+                    f"location {loc!r} cannot be turned into an "
+                    "address: write it as 'City, Country' (e.g. 'Berlin, Germany')",
+                )
+            )
     return warnings
 
 
@@ -221,8 +237,10 @@ def _job(role: Role, site: Site) -> dict[str, Any]:
     if role.valid_through:
         job["expiresDate"] = role.valid_through.isoformat()
     if role.salary:
-        pay: dict[str, Any] = {"currency": role.salary.currency,
-                               "period": JOBS_JSON_PERIOD[role.salary.period]}
+        pay: dict[str, Any] = {
+            "currency": role.salary.currency,
+            "period": JOBS_JSON_PERIOD[role.salary.period],
+        }
         if role.salary.min is not None:
             pay["min"] = role.salary.min
         if role.salary.max is not None:

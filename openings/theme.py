@@ -111,11 +111,16 @@ def check_templates(env: jinja2.Environment, required: set[str], report: Report)
         try:
             env.get_template(name)
         except jinja2.TemplateSyntaxError as exc:
-            report.error(exc.filename or name, exc.lineno or 1, f"template syntax error: {exc.message}")
+            report.error(
+                exc.filename or name, exc.lineno or 1, f"template syntax error: {exc.message}"
+            )
     for name in sorted(required - names):
         looked = ", ".join(report.display(p) for p in loader.searchpath)
-        report.error(looked.split(", ")[0] if looked else ".", 1,
-                     f"template {name!r} not found (looked in {looked})")
+        report.error(
+            looked.split(", ")[0] if looked else ".",
+            1,
+            f"template {name!r} not found (looked in {looked})",
+        )
 
 
 def template_error(exc: BaseException, name: str, report: Report) -> None:

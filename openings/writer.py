@@ -40,8 +40,12 @@ def check_output_dir(output: Path, root: Path, protected: Iterable[Path]) -> Non
     for folder in (root.resolve(), *(f.resolve() for f in protected)):
         inside_protected = out.is_relative_to(folder) and folder != root.resolve()
         if folder.is_relative_to(out) or inside_protected:
-            raise OutputFolderError(output, 1, f"refusing to use {output} as the output folder: "
-                                    f"building there would replace {folder}")
+            raise OutputFolderError(
+                output,
+                1,
+                f"refusing to use {output} as the output folder: "
+                f"building there would replace {folder}",
+            )
     if out.exists() and not out.is_dir():
         raise OutputFolderError(output, 1, f"{output} exists and is not a folder")
 
@@ -68,8 +72,11 @@ def _walk(folder: Path) -> Iterator[Path]:
 
 def _is_dropping(name: str) -> bool:
     """Editor and OS droppings that never belong in a site."""
-    return (name.endswith(("~", ".swp", ".swx", ".tmp")) or name.startswith(".#")
-            or name in (".DS_Store", "Thumbs.db", "4913"))
+    return (
+        name.endswith(("~", ".swp", ".swx", ".tmp"))
+        or name.startswith(".#")
+        or name in (".DS_Store", "Thumbs.db", "4913")
+    )
 
 
 def check_collisions(plan: list[PlannedPage], statics: list[StaticFile], report: Report) -> None:

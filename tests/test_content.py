@@ -116,8 +116,7 @@ BAD_ROLES = {
     ),
     "slug that is not a slug": (
         "---\ntitle: A\nslug: Data Engineer\n---\n",
-        "content/roles/a.md:3: error: slug: 'Data Engineer' is not a URL slug; "
-        "try 'data-engineer'",
+        "content/roles/a.md:3: error: slug: 'Data Engineer' is not a URL slug; try 'data-engineer'",
     ),
     "faq entry without answer": (
         "---\ntitle: A\nfaq:\n  - question: Why?\n---\n",
@@ -195,8 +194,11 @@ def test_missing_site_yaml(write_site):
 
 
 def test_site_yaml_errors(write_site):
-    root = write_site({}, site_yaml="title: T\nbase_url: ftp://x\ntimezone: Mars/Base\n"
-                      "language: xx-nope\nraw_html: sometimes\nsomething: 1\n")
+    root = write_site(
+        {},
+        site_yaml="title: T\nbase_url: ftp://x\ntimezone: Mars/Base\n"
+        "language: xx-nope\nraw_html: sometimes\nsomething: 1\n",
+    )
     found = problems(root)
     expected = [
         "content/site.yaml:2: error: base_url: 'ftp://x' is not an http(s) URL or a path "
@@ -284,9 +286,7 @@ def test_skill_listed_twice_in_one_role_is_a_warning(write_site):
     root = write_site({"content/roles/a.md": role(skills="[Go, go]")})
     result = build(root, write=False)
     assert result.site.roles[0].skills == ("Go",)
-    assert "content/roles/a.md:3: warning: skill 'go' is listed twice" in map(
-        str, result.warnings
-    )
+    assert "content/roles/a.md:3: warning: skill 'go' is listed twice" in map(str, result.warnings)
 
 
 def test_skills_of_closed_roles_have_no_page(write_site):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -26,8 +27,19 @@ def test_plan_has_one_page_per_role_skill_department_and_free_page(write_site):
     site = build(root, write=False).site
     paths = [p.path for p in plan_pages(site, BUILD_MOMENT)]
     assert paths[:3] == ["", "skills/", "404.html"]
-    assert {"roles/a/", "roles/b/", "skills/go/", "skills/sql/", "departments/sales/", "about/",
-            "feed.xml", "sitemap.xml", "robots.txt", "jobs.json", ".nojekyll"} <= set(paths)
+    assert {
+        "roles/a/",
+        "roles/b/",
+        "skills/go/",
+        "skills/sql/",
+        "departments/sales/",
+        "about/",
+        "feed.xml",
+        "sitemap.xml",
+        "robots.txt",
+        "jobs.json",
+        ".nojekyll",
+    } <= set(paths)
     assert len(paths) == len(set(paths))
     assert "CNAME" not in paths
 
@@ -48,7 +60,9 @@ def test_role_context_has_no_job_posting_when_closed(write_site):
 def test_cname_is_written_when_set(write_site):
     from conftest import SITE_YAML
 
-    root = write_site({"content/roles/a.md": role()}, site_yaml=SITE_YAML + "cname: Jobs.Company.test\n")
+    root = write_site(
+        {"content/roles/a.md": role()}, site_yaml=SITE_YAML + "cname: Jobs.Company.test\n"
+    )
     build(root)
     assert (root / "output/CNAME").read_text() == "jobs.company.test\n"
     assert (root / "output/.nojekyll").read_bytes() == b""
@@ -70,10 +84,17 @@ def test_index_lists_open_roles_newest_first(example_output):
 
 def test_index_filters_by_department_skill_location_remote_and_type(example_output):
     page = html(example_output / "index.html")
-    options = {s.get("name"): [o.get("value") for o in s.cssselect("option") if o.get("value")]
-               for s in page.cssselect("#filters select")}
-    assert options["department"] == ["Customer Success", "Data", "Design", "Engineering",
-                                     "Marketing"]
+    options = {
+        s.get("name"): [o.get("value") for o in s.cssselect("option") if o.get("value")]
+        for s in page.cssselect("#filters select")
+    }
+    assert options["department"] == [
+        "Customer Success",
+        "Data",
+        "Design",
+        "Engineering",
+        "Marketing",
+    ]
     assert options["remote"] == ["onsite", "hybrid", "remote"]
     assert "Lisbon, Portugal" in options["location"]
     assert "node.js" in options["skill"] and "c++" in options["skill"]
@@ -85,8 +106,10 @@ def test_index_filters_by_department_skill_location_remote_and_type(example_outp
 def test_role_page_has_facts_tags_body_faq_and_apply(example_output):
     page = html(example_output / "roles/senior-backend-developer/index.html")
     assert page.findtext(".//h1") == "Senior Backend Developer"
-    facts = {dt.text_content(): dd.text_content() for dt, dd in zip(
-        page.cssselect(".facts dt"), page.cssselect(".facts dd"), strict=True)}
+    facts = {
+        dt.text_content(): dd.text_content()
+        for dt, dd in zip(page.cssselect(".facts dt"), page.cssselect(".facts dd"), strict=True)
+    }
     assert facts["Salary"] == "€75,000 – €95,000 a year"
     assert facts["Location"] == "Berlin, Germany"
     assert facts["Work arrangement"] == "Hybrid"
@@ -105,7 +128,8 @@ def test_role_page_has_facts_tags_body_faq_and_apply(example_output):
     applies = page.cssselect("a.button")
     assert len(applies) == 2
     assert {a.get("href") for a in applies} == {
-        "https://kestrel-freight.example/apply/senior-backend-developer"}
+        "https://kestrel-freight.example/apply/senior-backend-developer"
+    }
     body = page.cssselect(".prose")[0]
     assert [h.text for h in body.cssselect("h2")] == ["Responsibilities", "Qualifications"]
     assert "Start Free Trial" not in page.text_content()
@@ -115,8 +139,10 @@ def test_role_page_has_facts_tags_body_faq_and_apply(example_output):
 def test_apply_by_email_when_the_role_has_no_url(example_output):
     page = html(example_output / "roles/working-student-marketing/index.html")
     [first, _] = page.cssselect("a.button")
-    assert first.get("href") == ("mailto:jobs@kestrel-freight.example"
-                                 "?subject=Application%3A%20Working%20Student%2C%20Marketing")
+    assert first.get("href") == (
+        "mailto:jobs@kestrel-freight.example"
+        "?subject=Application%3A%20Working%20Student%2C%20Marketing"
+    )
     facts = [dd.text_content() for dd in page.cssselect(".facts dd")]
     assert "€15 – €17 an hour" in facts
 
@@ -128,8 +154,11 @@ def test_closed_role_page_says_so_and_is_not_indexed(example_output):
     assert not page.cssselect('script[type="application/ld+json"]')
     assert not page.cssselect("a.button")
     # Kubernetes is only asked for by the closed role: a tag, not a link to a missing page.
-    assert [s.text for s in page.cssselect(".skills span")] == ["Kubernetes", "Terraform",
-                                                                "Prometheus"]
+    assert [s.text for s in page.cssselect(".skills span")] == [
+        "Kubernetes",
+        "Terraform",
+        "Prometheus",
+    ]
     assert not (example_output / "skills/kubernetes").exists()
 
 
@@ -149,8 +178,9 @@ def test_drafts_with_the_option_carry_noindex_and_stay_out_of_feeds(copy_repo_si
 
 def test_skill_pages_and_index(example_output):
     index = html(example_output / "skills/index.html")
-    counts = {a.text_content(): a.getnext().text_content()
-              for a in index.cssselect(".skill-index a")}
+    counts = {
+        a.text_content(): a.getnext().text_content() for a in index.cssselect(".skill-index a")
+    }
     assert counts["Python"] == "2 roles"  # backend and data; the closed SRE role does not count
     assert counts["Accessibility"] == "2 roles"
     assert counts["Node.js"] == "2 roles"  # "Node.js" and "node.js" are one skill
@@ -159,14 +189,20 @@ def test_skill_pages_and_index(example_output):
     page = html(example_output / "skills/accessibility/index.html")
     assert page.findtext(".//h1") == "Accessibility"
     assert [a.text for a in page.cssselect(".role-card__title a")] == [
-        "Frontend Engineer", "Product Designer"]
+        "Frontend Engineer",
+        "Product Designer",
+    ]
 
 
 def test_department_page(example_output):
     page = html(example_output / "departments/engineering/index.html")
     titles = [a.text for a in page.cssselect(".role-card__title a")]
-    assert titles == ["Frontend Engineer", "Integration Engineer (.NET)",
-                      "Senior Backend Developer", "Firmware Engineer, Fleet Telematics"]
+    assert titles == [
+        "Frontend Engineer",
+        "Integration Engineer (.NET)",
+        "Senior Backend Developer",
+        "Firmware Engineer, Fleet Telematics",
+    ]
 
 
 def test_free_page_with_faq(example_output):
@@ -195,7 +231,7 @@ def test_every_page_is_accessible_in_structure(example_output):
         assert len(page.cssselect("main#main")) == 1, path
         assert page.cssselect("header.site-header") and page.cssselect("footer"), path
         levels = [int(h.tag[1]) for h in page.iter("h1", "h2", "h3", "h4", "h5", "h6")]
-        assert all(b - a <= 1 for a, b in zip(levels, levels[1:])), (path, levels)
+        assert all(b - a <= 1 for a, b in itertools.pairwise(levels)), (path, levels)
         assert all(img.get("alt") is not None for img in page.iter("img")), path
         assert page.cssselect('meta[name="viewport"]'), path
 
@@ -223,7 +259,7 @@ def local_target(output: Path, url: str, page_path: Path, prefix: str, base: str
     else:
         raise AssertionError(f"relative link {url!r} in {page_path}")
     assert path.startswith(prefix), f"{url!r} in {page_path} lacks the prefix {prefix}"
-    rel = unquote(path[len(prefix):])
+    rel = unquote(path[len(prefix) :])
     return output / (rel + "index.html" if rel == "" or rel.endswith("/") else rel)
 
 

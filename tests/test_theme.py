@@ -72,8 +72,9 @@ def test_template_syntax_error_names_template_and_line(write_site):
         "templates/role.html": "<h1>{{ role.title }}</h1>\n{% if role.draft %}\n<p>draft\n",
     })  # fmt: skip
     [problem] = failing(root)
-    assert problem.startswith("templates/role.html:3: error: template syntax error: Unexpected "
-                              "end of template")
+    assert problem.startswith(
+        "templates/role.html:3: error: template syntax error: Unexpected end of template"
+    )
 
 
 def test_missing_template_says_where_it_looked(write_site):
@@ -82,8 +83,9 @@ def test_missing_template_says_where_it_looked(write_site):
         "themes/bare/templates/index.html": "x",
     })  # fmt: skip
     found = failing(root, theme="bare")
-    assert any("template 'role.html' not found (looked in themes/bare/templates)" in p
-               for p in found)
+    assert any(
+        "template 'role.html' not found (looked in themes/bare/templates)" in p for p in found
+    )
 
 
 def test_included_template_that_does_not_exist(write_site):

@@ -1,0 +1,149 @@
+"""The command line, run for real: exit codes, messages, `new` and `check`."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import ENVIRON, REPO, role, tree_digest
+
+
+def run(root: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    environ = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(REPO), **ENVIRON, **(env or {})}
+    return subprocess.run(
+        [sys.executable, str(REPO / "build.py"), *args],
+        cwd=root, capture_output=True, text=True, env=environ, timeout=120,
+    )  # fmt: skip
+
+
+def test_build_is_the_default_command(write_site):
+    root = write_site({"content/roles/a.md": role("A", skills="[Go]")})
+    result = run(root)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Built 1 roles, ")
+    assert (root / "output/roles/a/index.html").is_file()
+
+
+def test_build_options(write_site, tmp_path):
+    root = write_site({"content/roles/a.md": role("A", draft="true")})
+    out = tmp_path / "elsewhere"
+    result = run(
+        root,
+        "build",
+        "--output",
+        str(out),
+        "--base-url",
+        "https://x.test/sub",
+        "--drafts",
+        "--quiet",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == ""
+    page = (out / "roles/a/index.html").read_text()
+    assert 'href="https://x.test/sub/roles/a/"' in page
+    assert 'href="/sub/skills/"' in page
+
+
+def test_content_errors_exit_1_with_every_error_on_stderr(write_site):
+    root = write_site({
+        "content/roles/a.md": "---\ntitle: A\nremote: never\n---\n",
+        "content/roles/b.md": "---\ntitle: [\n---\n",
+    })  # fmt: skip
+    result = run(root, "build")
+    assert result.returncode == 1
+    lines = result.stderr.splitlines()
+    assert lines[0].startswith("content/roles/a.md:3: error: remote: unknown value 'never'")
+    assert lines[1].startswith("content/roles/b.md:3: error: YAML syntax error:")
+    assert lines[-1] == "2 errors; nothing was written."
+    assert "Traceback" not in result.stderr
+    assert not (root / "output").exists()
+
+
+def test_usage_errors_exit_2(write_site):
+    root = write_site({"content/roles/a.md": role()})
+    assert run(root, "build", "--no-such-option").returncode == 2
+    bad = run(root, "build", "--base-url", "ftp://x")
+    assert bad.returncode == 2
+    assert "--base-url" in bad.stderr
+
+
+def test_check_writes_nothing_and_strict_fails_on_warnings(write_site):
+    root = write_site({"content/roles/a.md": role(skils="[Go]")})
+    before = tree_digest(root)
+    result = run(root, "check")
+    assert result.returncode == 0
+    assert "content/roles/a.md:3: warning: unknown key 'skils': did you mean 'skills'?" in (
+        result.stderr
+    )
+    assert tree_digest(root) == before
+    strict = run(root, "check", "--strict")
+    assert strict.returncode == 1
+
+
+def test_check_finds_errors(write_site):
+    root = write_site(
+        {"content/roles/a.md": "---\ntitle: A\nsalary:\n  min: 3\n  max: 1\n  currency: EUR\n---\n"}
+    )
+    result = run(root, "check")
+    assert result.returncode == 1
+    assert "content/roles/a.md:4: error: salary: min (3) is greater than max (1)" in result.stderr
+
+
+def test_check_prints_annotations_under_github_actions(write_site):
+    root = write_site({"content/roles/a.md": "---\ntitle: A\nremote: never\n---\n"})
+    result = run(root, "check", env={"GITHUB_ACTIONS": "true"})
+    assert result.returncode == 1
+    assert (
+        "::error file=content/roles/a.md,line=3::remote: unknown value 'never': "
+        "use one of onsite, hybrid, remote"
+    ) in result.stdout.splitlines()
+    plain = run(root, "check")
+    assert "::error" not in plain.stdout
+
+
+def test_new_scaffolds_a_draft_that_builds_and_never_overwrites(write_site):
+    root = write_site({})
+    result = run(root, "new", "Senior Backend Developer")
+    assert result.returncode == 0, result.stderr
+    path = root / "content/roles/senior-backend-developer.md"
+    text = path.read_text()
+    for key in (
+        "slug",
+        "description",
+        "department",
+        "location",
+        "remote",
+        "employment_type",
+        "salary",
+        "skills",
+        "date_posted",
+        "valid_through",
+        "apply_url",
+        "apply_email",
+        "faq",
+        "draft",
+    ):
+        assert f"{key}:" in text, key
+    assert run(root, "check").returncode == 0
+    drafts = run(root, "build", "--drafts")
+    assert drafts.returncode == 0, drafts.stderr
+    assert (root / "output/roles/senior-backend-developer/index.html").is_file()
+    path.write_text("edited")
+    again = run(root, "new", "Senior Backend Developer")
+    assert again.returncode == 1
+    assert "already exists" in again.stderr
+    assert path.read_text() == "edited"
+
+
+def test_new_with_a_title_that_needs_quoting(write_site):
+    root = write_site({})
+    assert run(root, "new", 'Lead: "Data" #1').returncode == 0
+    text = (root / "content/roles/lead-data-1.md").read_text()
+    assert 'title: "Lead: \\"Data\\" #1"' in text
+    assert run(root, "check").returncode == 0
+
+
+def test_the_repository_example_site_checks_clean():
+    result = run(REPO, "check", "--strict")
+    assert result.returncode == 0, result.stderr
