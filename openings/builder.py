@@ -134,6 +134,12 @@ def warn_site(site: Site, report: Report) -> None:
             "links, feeds, the sitemap and structured data need one",
         )
     for role in site.indexable_roles:
+        if not role.apply_url and not role.apply_email:
+            report.warn(
+                role.source,
+                1,
+                "no apply_url or apply_email (here or in site.yaml): candidates cannot apply",
+            )
         for line, message in posting_warnings(role, config.language):
             report.warn(role.source, line, message)
 

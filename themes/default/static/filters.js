@@ -63,4 +63,8 @@
   form.addEventListener("submit", function (event) { event.preventDefault(); });
   window.addEventListener("popstate", fromQuery);
   fromQuery();
+  // The selects fold away on a phone, unless a filter is already in use.
+  var more = document.getElementById("filters-more");
+  var active = fields.some(function (name) { return name !== "q" && state()[name]; });
+  if (more && (active || window.matchMedia("(min-width: 48rem)").matches)) more.open = true;
 })();
