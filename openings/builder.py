@@ -16,18 +16,20 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import jinja2
+
 from . import i18n
 from .config import SiteConfig, load_config, parse_base_url
-from .content import load_site
+from .content import ParseCache, load_site
 from .dates import build_moment, iso_datetime, start_of_day
 from .errors import BuildFailed, Problem, Report, SiteError, UsageError
 from .gitdates import file_dates
 from .models import Site
-from .pages import TEMPLATES, plan_pages
+from .pages import TEMPLATES, PlannedPage, plan_pages
 from .structured import posting_warnings
 from .theme import Theme, check_templates, load_theme, make_env
 from .urls import ASSETS
-from .writer import check_output_dir, static_files, write_site
+from .writer import StaticFile, check_output_dir, static_files, write_changed, write_site
 
 
 @dataclass(frozen=True)
@@ -75,15 +77,28 @@ class BuildResult:
         )
 
 
-def build_site(
-    options: BuildOptions, *, write: bool = True, environ: Mapping[str, str] = os.environ
-) -> BuildResult:
-    """Build the site (or, with write=False, only check it); raise BuildFailed on errors."""
-    started = time.perf_counter()
-    report = Report(options.root)
+@dataclass(frozen=True)
+class Prepared:
+    """Everything a build needs before rendering: the site, its plan and its theme."""
+
+    site: Site
+    plan: list[PlannedPage]
+    env: jinja2.Environment
+    statics: list[StaticFile]
+
+
+def prepare(
+    options: BuildOptions,
+    report: Report,
+    environ: Mapping[str, str],
+    *,
+    check_output: bool = True,
+    cache: ParseCache | None = None,
+) -> Prepared:
+    """config -> content -> plan; raise BuildFailed after reporting every error."""
     try:
         config = load_config(options.content_dir, report, options.overrides())
-        if write:
+        if check_output:
             check_output_dir(options.output_dir, options.root, protected_dirs(options))
         theme = load_theme(options.root, config.theme, config.path)
         moment = _moment(config, environ)
@@ -92,17 +107,67 @@ def build_site(
         raise BuildFailed(sorted(report.problems)) from None
     site = load_site(
         options.content_dir, config, report, today=moment.date(), include_drafts=options.drafts,
-        dates=file_dates(options.content_dir, ZoneInfo(config.timezone)),
+        dates=file_dates(options.content_dir, ZoneInfo(config.timezone)), cache=cache,
     )  # fmt: skip
     warn_site(site, report)
     env = make_env(options.root, theme, template_filters(config), {"site": site, "config": config})
     check_templates(env, set(TEMPLATES), report)
     report.raise_if_errors()
-    plan = plan_pages(site, moment)
+    statics = static_files(static_sources(theme, options.content_dir))
+    return Prepared(site, plan_pages(site, moment), env, statics)
+
+
+def build_site(
+    options: BuildOptions, *, write: bool = True, environ: Mapping[str, str] = os.environ
+) -> BuildResult:
+    """Build the site (or, with write=False, only check it); raise BuildFailed on errors."""
+    started = time.perf_counter()
+    report = Report(options.root)
+    ready = prepare(options, report, environ, check_output=write)
     if write:
-        statics = static_files(static_sources(theme, options.content_dir))
-        write_site(env, plan, statics, options.output_dir, report)
-    return BuildResult(site, len(plan), time.perf_counter() - started, report.warnings)
+        write_site(ready.env, ready.plan, ready.statics, options.output_dir, report)
+    return BuildResult(ready.site, len(ready.plan), time.perf_counter() - started, report.warnings)
+
+
+class BuildSession:
+    """Repeated builds of one site, for `serve`.
+
+    Role and page files that did not change are not parsed again, and only the
+    output files whose bytes changed are written; the result is always the same
+    as a full build. A failed build writes nothing.
+    """
+
+    def __init__(self, options: BuildOptions, environ: Mapping[str, str] = os.environ) -> None:
+        self.options = options
+        self.environ = environ
+        self.cache = ParseCache()
+        self.written: dict[str, str] = {}
+        self._base_url = ""
+
+    @property
+    def base_url(self) -> str:
+        """The site's base URL: the last good build's, else site.yaml's if it reads, else /."""
+        if not self._base_url:
+            try:
+                report = Report(self.options.root)
+                config = load_config(self.options.content_dir, report, self.options.overrides())
+                self._base_url = config.base_url
+            except (SiteError, UsageError):
+                return "/"
+        return self._base_url
+
+    def build(self) -> tuple[BuildResult, list[str]]:
+        """Build; return the result and the output files that changed."""
+        started = time.perf_counter()
+        report = Report(self.options.root)
+        ready = prepare(self.options, report, self.environ, cache=self.cache)
+        self._base_url = ready.site.config.base_url
+        self.written, changed = write_changed(
+            ready.env, ready.plan, ready.statics, self.options.output_dir, report, self.written
+        )
+        result = BuildResult(ready.site, len(ready.plan), time.perf_counter() - started,
+                             report.warnings)  # fmt: skip
+        return result, changed
 
 
 def protected_dirs(options: BuildOptions) -> list[Path]:

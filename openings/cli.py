@@ -9,13 +9,16 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import signal
 import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
 from .builder import BuildOptions, build_site
 from .errors import BuildFailed, Problem, SiteError, UsageError
+from .preview import Preview
 from .scaffold import new_role
 
 COMMANDS = ("build", "serve", "new", "check")
@@ -99,14 +102,34 @@ def run(args: argparse.Namespace, root: Path) -> int:
         print(f"Checked {n} role{'s' * (n != 1)}: no errors, {len(result.warnings)} warning(s).")
         return 1 if args.strict and result.warnings else 0
     if args.command == "serve":
-        from .server import serve_site
-
-        return serve_site(options, args.host, args.port)
+        return serve(options, args.host, args.port)
     result = build_site(options)
     print_problems(result.warnings)
     if not args.quiet:
         print(result.summary(options.output_dir))
     return 0
+
+
+def serve(options: BuildOptions, host: str, port: int) -> int:
+    """Preview until Ctrl-C: build, serve, watch, rebuild, reload the browser."""
+    try:
+        preview = Preview(options, host, port, report=print, problems=print_problems)
+    except OSError as exc:
+        raise UsageError(f"cannot serve on {host}:{port}: {exc.strerror or exc}") from None
+    preview.start()
+    print(f"Serving {preview.url} (Ctrl-C to stop)", flush=True)
+    signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        print("Stopped.", file=sys.stderr)
+    finally:
+        preview.stop()
+    return 0
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def print_problems(problems: Sequence[Problem], stream: TextIO | None = None) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -16,7 +16,7 @@ from babel.numbers import list_currencies
 from . import frontmatter as fm
 from .config import SiteConfig, email, http_url, read_text
 from .dates import is_closed
-from .errors import Report, SiteError
+from .errors import Problem, Report, SiteError
 from .gitdates import FileDates
 from .markdown import MarkdownRenderer
 from .models import (
@@ -121,6 +121,24 @@ class Parsed:
 
 
 @dataclass
+class ParseCache:
+    """Parsed files kept between builds (for `serve`), with the problems they had.
+
+    An entry is used while the file's size, mtime and inode and the renderer's
+    settings are unchanged; anything else parses the file again.
+    """
+
+    entries: dict[Path, tuple[tuple[Any, ...], Parsed | None, list[Problem]]] = field(
+        default_factory=dict
+    )
+
+    def keep_only(self, paths: Iterable[Path]) -> None:
+        keep = set(paths)
+        for path in [p for p in self.entries if p not in keep]:
+            del self.entries[path]
+
+
+@dataclass
 class ContentLoader:
     """Reads role and page files for one site into models."""
 
@@ -130,6 +148,7 @@ class ContentLoader:
     report: Report
     today: dt.date
     dates: FileDates
+    cache: ParseCache | None = None
 
     def _dates(self, folder: str, path: Path, posted: dt.date | None) -> tuple[dt.date, dt.date]:
         """(posted, last changed): front matter, else git, else the build date."""
@@ -138,12 +157,35 @@ class ContentLoader:
         return posted, max(posted, self.dates.changed.get(key, posted))
 
     def parse(self, path: Path, schema_for: Any) -> Parsed | None:
+        """Parse a content file, or take it from the cache when it has not changed."""
+        if self.cache is None:
+            return self._parse(path, schema_for)
+        try:
+            st = path.stat()
+        except FileNotFoundError:
+            return None  # removed while the build ran; the watcher will say so
+        key = (st.st_mtime_ns, st.st_size, st.st_ino, schema_for.__name__,
+               self.config.base_url, self.config.raw_html)  # fmt: skip
+        hit = self.cache.entries.get(path)
+        if hit is not None and hit[0] == key:
+            for problem in hit[2]:
+                self.report.add(problem)
+            return hit[1]
+        before = len(self.report.problems)
+        parsed = self._parse(path, schema_for)
+        self.cache.entries[path] = (key, parsed, self.report.problems[before:])
+        return parsed
+
+    def _parse(self, path: Path, schema_for: Any) -> Parsed | None:
         errors_before = sum(p.is_error for p in self.report.problems)
         try:
             doc = fm.split_front_matter(read_text(path, self.report), path)
             node = fm.compose(doc.yaml_text, path, doc.yaml_line)
         except SiteError as exc:
             self.report.error(path, exc.problem.line, exc.problem.message)
+            return None
+        except OSError as exc:
+            self.report.error(path, 1, f"cannot read the file: {exc.strerror or exc}")
             return None
         if node is None:
             self.report.error(path, 1, "empty front matter: give at least a title")
@@ -258,15 +300,20 @@ def load_site(
     today: dt.date,
     include_drafts: bool = False,
     dates: FileDates | None = None,
+    cache: ParseCache | None = None,
 ) -> Site:
-    """Read every role and page; raise BuildFailed after reporting every error."""
+    """Read every role and page, reporting every problem into `report`."""
     loader = ContentLoader(
         report.root, config, MarkdownRenderer(config.urls, config.raw_html), report, today,
-        dates or FileDates(),
+        dates or FileDates(), cache,
     )  # fmt: skip
-    roles = [r for p in content_files(content_dir / ROLES_DIR) if (r := loader.role(p))]
+    role_files = content_files(content_dir / ROLES_DIR)
+    page_files = content_files(content_dir / PAGES_DIR)
+    if cache is not None:
+        cache.keep_only([*role_files, *page_files])
+    roles = [r for p in role_files if (r := loader.role(p))]
     roles = [r for r in roles if include_drafts or not r.draft]
-    pages = [p for f in content_files(content_dir / PAGES_DIR) if (p := loader.page(f))]
+    pages = [p for f in page_files if (p := loader.page(f))]
     _unique(roles, "role", report)
     _unique(pages, "page", report)
     roles.sort(key=lambda r: (-r.date_posted.toordinal(), r.title.casefold(), r.slug))

@@ -6,6 +6,7 @@ nothing is written into the output folder itself, only renamed at the end.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 from collections.abc import Iterable, Iterator
@@ -174,3 +175,55 @@ def write_site(
         for static in statics:
             writer.copy(static.source, static.dest)
         writer.commit()
+
+
+def write_changed(
+    env: jinja2.Environment,
+    plan: list[PlannedPage],
+    statics: list[StaticFile],
+    output: Path,
+    report: Report,
+    previous: dict[str, str],
+) -> tuple[dict[str, str], list[str]]:
+    """Update a served output folder in place: write only files whose bytes changed.
+
+    `previous` maps each file written last time to the hash of its bytes. Everything
+    is rendered before anything is written, so a failed build changes nothing.
+    Returns the new map and the files that changed (written or removed).
+    """
+    check_collisions(plan, statics, report)
+    report.raise_if_errors()
+    files: dict[str, bytes] = {}
+    for page in plan:
+        data = render_page(env, page, report)
+        if data is not None:
+            files[page.output_file] = data
+    report.raise_if_errors()
+    for static in statics:
+        files[static.dest] = static.source.read_bytes()
+    digests = {rel: hashlib.sha256(data).hexdigest() for rel, data in files.items()}
+    changed = [rel for rel in files if previous.get(rel) != digests[rel]
+               or not (output / rel).is_file()]  # fmt: skip
+    for rel in changed:
+        _replace(output / rel, files[rel])
+    gone = sorted(set(previous) - set(files))
+    for rel in gone:
+        (output / rel).unlink(missing_ok=True)
+        _prune(output / rel, output)
+    return digests, changed + gone
+
+
+def _replace(path: Path, data: bytes) -> None:
+    """Write a file so that a reader sees the old bytes or the new, never half."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}{TMP_TAG}{os.getpid()}")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
+def _prune(path: Path, top: Path) -> None:
+    """Remove folders left empty under `top`."""
+    folder = path.parent
+    while folder != top and folder.is_dir() and not any(folder.iterdir()):
+        folder.rmdir()
+        folder = folder.parent

@@ -98,3 +98,28 @@ def copy_repo_site(tmp_path: Path) -> Iterator[Callable[[], Path]]:
         return root
 
     yield copy
+
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """Debian's chromium driven by Playwright (never a downloaded browser build)."""
+    import os
+
+    from playwright.sync_api import sync_playwright
+
+    executable = os.environ.get("OPENINGS_CHROMIUM", "/usr/bin/chromium")
+    with sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
