@@ -1,0 +1,98 @@
+"""The repository itself: workflows, CI and docs say what the code does."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import yaml
+from conftest import REPO
+
+from openings import config, content, frontmatter
+from openings.errors import Report
+
+
+def workflow(name: str) -> dict:
+    data = yaml.safe_load((REPO / ".github/workflows" / name).read_text())
+    data["on"] = data.pop(True)  # YAML 1.1 reads the key `on` as true
+    return data
+
+
+def steps(job: dict) -> list[dict]:
+    return job["steps"]
+
+
+def test_publish_workflow():
+    flow = workflow("pages.yml")
+    assert set(flow["on"]) == {"push", "workflow_dispatch", "schedule"}
+    assert flow["on"]["push"]["branches"] == ["main"]
+    assert flow["on"]["schedule"][0]["cron"]
+    assert flow["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
+    assert flow["concurrency"]["group"]
+    build = steps(flow["jobs"]["build"])
+    uses = [s.get("uses", "").split("@")[0] for s in build]
+    runs = [s.get("run", "") for s in build]
+    assert build[0]["with"]["fetch-depth"] == 0
+    assert "actions/configure-pages" in uses and "actions/upload-pages-artifact" in uses
+    assert "python -m pip install ." in runs
+    check, make = (
+        runs.index("python build.py check"),
+        next(i for i, r in enumerate(runs) if r.startswith("python build.py build --base-url")),
+    )
+    assert check < make
+    assert "steps.pages.outputs.base_url" in runs[make]
+    upload = build[uses.index("actions/upload-pages-artifact")]
+    assert upload["with"] == {"path": "output", "include-hidden-files": True}
+    deploy = flow["jobs"]["deploy"]
+    assert deploy["needs"] == "build"
+    assert steps(deploy)[0]["uses"].startswith("actions/deploy-pages@")
+
+
+def test_check_workflow_on_pull_requests():
+    flow = workflow("check.yml")
+    assert "pull_request" in flow["on"]
+    runs = [s.get("run", "") for job in flow["jobs"].values() for s in steps(job)]
+    assert "python build.py check" in runs
+    assert any("pytest" in r for r in runs)
+
+
+def readme_commands() -> list[str]:
+    block = re.search(r"```sh\n(.*?)```", (REPO / "README.md").read_text(), re.S).group(1)
+    return [line for line in block.splitlines() if line and not line.startswith("#")]
+
+
+def test_ci_runs_the_readmes_test_command_word_for_word():
+    build_cmd, test_cmd = readme_commands()
+    assert build_cmd == "python3 -m pip install -e . && python3 build.py"
+    assert "pytest" in test_cmd
+    ci = [
+        line
+        for line in (REPO / ".ci/run").read_text().splitlines()
+        if line and not line.startswith(("#", "set ", "cd ", "export "))
+    ]
+    assert ci == [test_cmd]
+
+
+def test_every_key_is_documented():
+    doc = (REPO / "docs/writing-roles.md").read_text()
+    reader = frontmatter.Reader(Path("x"), 1, Report(REPO))
+    keys = set(content.role_schema(reader)) | set(config.SCHEMA) | set(content.SALARY_SCHEMA)
+    for key in sorted(keys):
+        assert f"`{key}`" in doc, key
+    readme = (REPO / "README.md").read_text()
+    for option in (
+        "--content",
+        "--output",
+        "--theme",
+        "--base-url",
+        "--drafts",
+        "--quiet",
+        "--host",
+        "--port",
+        "--strict",
+    ):
+        assert f"`{option}" in readme, option
+
+
+def test_changelog_has_an_unreleased_section():
+    assert "## Unreleased" in (REPO / "CHANGELOG.md").read_text()
