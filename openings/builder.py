@@ -26,6 +26,7 @@ from .errors import BuildFailed, Problem, Report, SiteError, UsageError
 from .gitdates import file_dates
 from .models import Site
 from .pages import TEMPLATES, PlannedPage, plan_pages
+from .parallel import default_jobs
 from .structured import posting_warnings
 from .theme import Theme, check_templates, load_theme, make_env
 from .urls import ASSETS
@@ -40,6 +41,7 @@ class BuildOptions:
     theme: str | None = None
     base_url: str | None = None
     drafts: bool = False
+    jobs: int = field(default_factory=default_jobs)  # processes for parsing and rendering
 
     @property
     def content_dir(self) -> Path:
@@ -108,6 +110,7 @@ def prepare(
     site = load_site(
         options.content_dir, config, report, today=moment.date(), include_drafts=options.drafts,
         dates=file_dates(options.content_dir, ZoneInfo(config.timezone)), cache=cache,
+        jobs=options.jobs,
     )  # fmt: skip
     warn_site(site, report)
     env = make_env(options.root, theme, template_filters(config), {"site": site, "config": config})
@@ -125,7 +128,7 @@ def build_site(
     report = Report(options.root)
     ready = prepare(options, report, environ, check_output=write)
     if write:
-        write_site(ready.env, ready.plan, ready.statics, options.output_dir, report)
+        write_site(ready.env, ready.plan, ready.statics, options.output_dir, report, options.jobs)
     return BuildResult(ready.site, len(ready.plan), time.perf_counter() - started, report.warnings)
 
 

@@ -18,6 +18,7 @@ from typing import TextIO
 
 from .builder import BuildOptions, build_site
 from .errors import BuildFailed, Problem, SiteError, UsageError
+from .parallel import default_jobs
 from .preview import Preview
 from .scaffold import new_role
 
@@ -33,6 +34,9 @@ def parser() -> argparse.ArgumentParser:
     _site_options(build)
     build.add_argument("--output", type=Path, help="output folder (default: output/)")
     build.add_argument("--quiet", action="store_true", help="print only problems")
+    build.add_argument(
+        "--jobs", type=int, default=0, help="processes to use (default: one per core)"
+    )
     serve = sub.add_parser("serve", help="build, serve, watch, rebuild and live-reload")
     _site_options(serve)
     serve.add_argument("--output", type=Path, help="output folder (default: output/)")
@@ -55,6 +59,9 @@ def _site_options(p: argparse.ArgumentParser) -> None:
 
 
 def options_from(args: argparse.Namespace, root: Path) -> BuildOptions:
+    jobs = getattr(args, "jobs", 0)
+    if jobs < 0:
+        raise UsageError("--jobs must be 0 (one per core) or more")
     return BuildOptions(
         root=root,
         content=args.content,
@@ -62,6 +69,7 @@ def options_from(args: argparse.Namespace, root: Path) -> BuildOptions:
         theme=args.theme,
         base_url=args.base_url,
         drafts=args.drafts,
+        jobs=jobs or default_jobs(),
     )
 
 

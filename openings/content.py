@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,6 +31,7 @@ from .models import (
     Site,
     Skill,
 )
+from .parallel import fork_map
 from .urls import RESERVED, is_slug, skill_display, skill_key, skill_slug, slugify
 
 ROLES_DIR = "roles"
@@ -197,16 +198,33 @@ class ContentLoader:
         rendered = self.renderer.render(doc.body)
         return Parsed(values, lines, rendered.html, rendered.summary)
 
+    def parse_batch(
+        self, paths: Sequence[Path], schema_for: Any
+    ) -> list[tuple[Parsed | None, list[Problem]]]:
+        """Parse files, each with the problems it had (kept apart from the report)."""
+        results = []
+        for path in paths:
+            before = len(self.report.problems)
+            parsed = self.parse(path, schema_for)
+            results.append((parsed, self.report.problems[before:]))
+            del self.report.problems[before:]
+        return results
+
+    def parse_all(self, paths: Sequence[Path], schema_for: Any, jobs: int) -> list[Parsed | None]:
+        """Parse files in up to `jobs` processes; report their problems in file order."""
+        results = fork_map(lambda chunk: self.parse_batch(chunk, schema_for), paths, jobs)
+        for _, problems in results:
+            for problem in problems:
+                self.report.add(problem)
+        return [parsed for parsed, _ in results]
+
     def faq(self, items: Iterable[Mapping[str, str]]) -> tuple[FaqEntry, ...]:
         return tuple(
             FaqEntry(item["question"], self.renderer.render_inline(item["answer"]))
             for item in items
         )
 
-    def role(self, path: Path) -> Role | None:
-        parsed = self.parse(path, role_schema)
-        if parsed is None:
-            return None
+    def role(self, path: Path, parsed: Parsed) -> Role | None:
         v = parsed.values
         slug = v.get("slug") or slugify(path.stem)
         if not slug:
@@ -249,10 +267,7 @@ class ContentLoader:
             seen[key] = skill_display(name)
         return tuple(seen.values())
 
-    def page(self, path: Path) -> Page | None:
-        parsed = self.parse(path, page_schema)
-        if parsed is None:
-            return None
+    def page(self, path: Path, parsed: Parsed) -> Page | None:
         slug = slugify(path.stem)
         if not slug or slug in RESERVED:
             self.report.error(
@@ -301,6 +316,7 @@ def load_site(
     include_drafts: bool = False,
     dates: FileDates | None = None,
     cache: ParseCache | None = None,
+    jobs: int = 1,
 ) -> Site:
     """Read every role and page, reporting every problem into `report`."""
     loader = ContentLoader(
@@ -311,9 +327,15 @@ def load_site(
     page_files = content_files(content_dir / PAGES_DIR)
     if cache is not None:
         cache.keep_only([*role_files, *page_files])
-    roles = [r for p in role_files if (r := loader.role(p))]
+    parsed_roles = loader.parse_all(role_files, role_schema, jobs)
+    roles = [
+        r for f, p in zip(role_files, parsed_roles, strict=True) if p and (r := loader.role(f, p))
+    ]
     roles = [r for r in roles if include_drafts or not r.draft]
-    pages = [p for f in page_files if (p := loader.page(f))]
+    parsed_pages = loader.parse_all(page_files, page_schema, 1)
+    pages = [
+        pg for f, p in zip(page_files, parsed_pages, strict=True) if p and (pg := loader.page(f, p))
+    ]
     _unique(roles, "role", report)
     _unique(pages, "page", report)
     roles.sort(key=lambda r: (-r.date_posted.toordinal(), r.title.casefold(), r.slug))

@@ -43,6 +43,9 @@ class Rendered:
     summary: str  # the first paragraph as plain text, always sanitized
 
 
+# One line of text that Markdown leaves as it is: it starts with a letter, holds no
+# character with a meaning in Markdown or HTML, and no run of spaces.
+PLAIN_TEXT = re.compile(r"[^\W\d_](?: ?[\w.,;:?!'\"()/%€$£+=-])*")
 _FIRST_P = re.compile(r"<p>(.*?)</p>", re.S)
 
 
@@ -110,5 +113,11 @@ class MarkdownRenderer:
         return Rendered(html if self.raw_html else safe, first_paragraph_text(safe))
 
     def render_inline(self, text: str) -> str:
-        """Render a short Markdown text (an FAQ answer) to safe HTML."""
+        """Render a short Markdown text (an FAQ answer) to safe HTML.
+
+        Most answers are one plain sentence; those skip Python-Markdown, whose
+        output for them is exactly `<p>text</p>` (a test holds the two together).
+        """
+        if PLAIN_TEXT.fullmatch(text):
+            return f"<p>{text}</p>"
         return self.render(text).html

@@ -15,10 +15,12 @@ from typing import Any
 
 import jinja2
 import yaml
+from markupsafe import Markup
 
 from .errors import Report, SiteError
 
 THEME_FILE = "theme.yaml"
+CARD_TEMPLATE = "_card.html"
 BUILTIN_THEMES = Path(__file__).resolve().parent.parent / "themes"
 MAX_DEPTH = 8
 
@@ -99,7 +101,27 @@ def make_env(
     )
     env.filters.update(filters)
     env.globals.update(globals_)
+    env.globals["role_card"] = card_renderer(env)
     return env
+
+
+def card_renderer(env: jinja2.Environment) -> Callable[..., Markup]:
+    """`role_card(role, heading)`: _card.html rendered once per role and heading level.
+
+    A site lists each role on the index, its skill pages and its team page; rendering
+    the card once makes listing pages cost a lookup per role.
+    """
+    cards: dict[tuple[str, str], Markup] = {}
+
+    def role_card(role: Any, heading: str = "h2") -> Markup:
+        key = (role.slug, heading)
+        card = cards.get(key)
+        if card is None:
+            card = Markup(env.get_template(CARD_TEMPLATE).render(role=role, heading=heading))
+            cards[key] = card
+        return card
+
+    return role_card
 
 
 def check_templates(env: jinja2.Environment, required: set[str], report: Report) -> None:

@@ -9,14 +9,15 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
 
-from .errors import OutputFolderError, Report
+from .errors import OutputFolderError, Problem, Report
 from .pages import PlannedPage
+from .parallel import MIN_ITEMS, fork_map
 from .theme import template_error
 
 TMP_TAG = ".tmp-"
@@ -162,15 +163,30 @@ def write_site(
     statics: list[StaticFile],
     output: Path,
     report: Report,
+    jobs: int = 1,
 ) -> None:
     """Render every page and copy every static file, then swap; errors keep the old site."""
     check_collisions(plan, statics, report)
     report.raise_if_errors()
     with Writer(output) as writer:
-        for page in plan:
-            data = render_page(env, page, report)
-            if data is not None and not report.has_errors:
-                writer.write(page.output_file, data)
+
+        def render_and_write(pages: Sequence[PlannedPage]) -> list[Problem]:
+            own = Report(report.root)
+            for page in pages:
+                data = render_page(env, page, own)
+                if data is not None and not own.has_errors:
+                    writer.write(page.output_file, data)
+            return own.problems
+
+        # Interleaved, so each process gets its share of the long listing pages.
+        jobs = max(1, min(jobs, len(plan) // MIN_ITEMS or 1))
+        shares = [plan[i::jobs] for i in range(jobs)]
+
+        def render_shares(chunk: Sequence[Sequence[PlannedPage]]) -> list[Problem]:
+            return [problem for share in chunk for problem in render_and_write(share)]
+
+        for problem in fork_map(render_shares, shares, jobs, min_items=1):
+            report.add(problem)
         report.raise_if_errors()
         for static in statics:
             writer.copy(static.source, static.dest)

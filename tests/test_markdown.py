@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
-from openings.markdown import MarkdownRenderer
+from openings.markdown import PLAIN_TEXT, MarkdownRenderer
 from openings.urls import Urls
 
 URLS = Urls("https://x.test/careers/")
@@ -96,3 +98,31 @@ def test_summary_is_the_first_paragraph_as_text_even_with_raw_html():
         "# T\n\nWe *build* <script>x()</script> [tools](/t/) &amp; more.\n\nSecond."
     )
     assert r.summary == "We build tools & more."
+
+
+def test_the_plain_text_shortcut_gives_exactly_what_markdown_gives():
+    renderer = MarkdownRenderer(URLS)
+    rng = random.Random(20261127)
+    alphabet = "abcXYZé 0123.,;:?!'\"()/%€$£+=-_*[]<>&#`\\|~\n"
+    samples = [
+        "Yes.",
+        "Usually three to four weeks.",
+        "Hybrid: 2 days (Berlin) + 3 remote.",
+        "Salary 60-75% of 100=ok?",
+        "Ja, gern!",
+        "a  b",
+        "- item",
+        "1. first",
+        "é",
+    ]
+    samples += [
+        "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 40))) for _ in range(3000)
+    ]
+    plain = "abcXYZé 0123.,;:?!'\"()/%€$£+=-"  # near the edge of what the shortcut takes
+    samples += ["".join(rng.choice(plain) for _ in range(rng.randint(1, 40))) for _ in range(3000)]
+    shortcut = 0
+    for text in samples:
+        expected = renderer.render(text).html
+        assert renderer.render_inline(text) == expected, repr(text)
+        shortcut += bool(PLAIN_TEXT.fullmatch(text))
+    assert shortcut > 500  # the shortcut was taken, and agreed each time
