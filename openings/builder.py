@@ -23,12 +23,13 @@ from .config import SiteConfig, load_config, parse_base_url
 from .content import ParseCache, load_site
 from .dates import build_moment, iso_datetime, start_of_day
 from .errors import BuildFailed, Problem, Report, SiteError, UsageError
+from .fingerprint import digest_of, template_digests
 from .gitdates import file_dates
 from .models import Site
 from .pages import TEMPLATES, PlannedPage, plan_pages
 from .parallel import default_jobs
 from .structured import posting_warnings
-from .theme import Theme, check_templates, load_theme, make_env
+from .theme import CARD_TEMPLATE, Theme, check_templates, load_theme, make_env
 from .urls import ASSETS
 from .writer import StaticFile, check_output_dir, static_files, write_changed, write_site
 
@@ -96,6 +97,7 @@ def prepare(
     *,
     check_output: bool = True,
     cache: ParseCache | None = None,
+    cards: dict[tuple[str, str], Any] | None = None,
 ) -> Prepared:
     """config -> content -> plan; raise BuildFailed after reporting every error."""
     try:
@@ -113,7 +115,10 @@ def prepare(
         jobs=options.jobs,
     )  # fmt: skip
     warn_site(site, report)
-    env = make_env(options.root, theme, template_filters(config), {"site": site, "config": config})
+    env = make_env(
+        options.root, theme, template_filters(config), {"site": site.view, "config": config},
+        cards,
+    )  # fmt: skip
     check_templates(env, set(TEMPLATES), report)
     report.raise_if_errors()
     statics = static_files(static_sources(theme, options.content_dir))
@@ -144,7 +149,9 @@ class BuildSession:
         self.options = options
         self.environ = environ
         self.cache = ParseCache()
-        self.written: dict[str, str] = {}
+        self.written: dict[str, tuple[str, str]] = {}
+        self.cards: dict[tuple[str, str], Any] = {}
+        self._cards_for = ""
         self._base_url = ""
 
     @property
@@ -163,8 +170,12 @@ class BuildSession:
         """Build; return the result and the output files that changed."""
         started = time.perf_counter()
         report = Report(self.options.root)
-        ready = prepare(self.options, report, self.environ, cache=self.cache)
+        ready = prepare(self.options, report, self.environ, cache=self.cache, cards=self.cards)
         self._base_url = ready.site.config.base_url
+        cards_for = digest_of(template_digests(ready.env).get(CARD_TEMPLATE), ready.site.config)
+        if cards_for != self._cards_for:  # the card template or the config changed
+            self.cards.clear()
+            self._cards_for = cards_for
         self.written, changed = write_changed(
             ready.env, ready.plan, ready.statics, self.options.output_dir, report, self.written
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -119,6 +120,7 @@ class Parsed:
     lines: dict[str, int]
     body_html: str
     summary: str
+    digest: str  # of the file's text
 
 
 @dataclass
@@ -161,12 +163,9 @@ class ContentLoader:
         """Parse a content file, or take it from the cache when it has not changed."""
         if self.cache is None:
             return self._parse(path, schema_for)
-        try:
-            st = path.stat()
-        except FileNotFoundError:
+        key = self.cache_key(path, schema_for)
+        if key is None:
             return None  # removed while the build ran; the watcher will say so
-        key = (st.st_mtime_ns, st.st_size, st.st_ino, schema_for.__name__,
-               self.config.base_url, self.config.raw_html)  # fmt: skip
         hit = self.cache.entries.get(path)
         if hit is not None and hit[0] == key:
             for problem in hit[2]:
@@ -177,10 +176,19 @@ class ContentLoader:
         self.cache.entries[path] = (key, parsed, self.report.problems[before:])
         return parsed
 
+    def cache_key(self, path: Path, schema_for: Any) -> tuple[Any, ...] | None:
+        try:
+            st = path.stat()
+        except FileNotFoundError:
+            return None
+        return (st.st_mtime_ns, st.st_size, st.st_ino, schema_for.__name__,
+                self.config.base_url, self.config.raw_html)  # fmt: skip
+
     def _parse(self, path: Path, schema_for: Any) -> Parsed | None:
         errors_before = sum(p.is_error for p in self.report.problems)
         try:
-            doc = fm.split_front_matter(read_text(path, self.report), path)
+            text = read_text(path, self.report)
+            doc = fm.split_front_matter(text, path)
             node = fm.compose(doc.yaml_text, path, doc.yaml_line)
         except SiteError as exc:
             self.report.error(path, exc.problem.line, exc.problem.message)
@@ -196,7 +204,8 @@ class ContentLoader:
         if sum(p.is_error for p in self.report.problems) > errors_before:
             return None
         rendered = self.renderer.render(doc.body)
-        return Parsed(values, lines, rendered.html, rendered.summary)
+        digest = hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+        return Parsed(values, lines, rendered.html, rendered.summary, digest)
 
     def parse_batch(
         self, paths: Sequence[Path], schema_for: Any
@@ -205,18 +214,41 @@ class ContentLoader:
         results = []
         for path in paths:
             before = len(self.report.problems)
-            parsed = self.parse(path, schema_for)
+            parsed = self._parse(path, schema_for)
             results.append((parsed, self.report.problems[before:]))
             del self.report.problems[before:]
         return results
 
     def parse_all(self, paths: Sequence[Path], schema_for: Any, jobs: int) -> list[Parsed | None]:
         """Parse files in up to `jobs` processes; report their problems in file order."""
-        results = fork_map(lambda chunk: self.parse_batch(chunk, schema_for), paths, jobs)
-        for _, problems in results:
-            for problem in problems:
-                self.report.add(problem)
-        return [parsed for parsed, _ in results]
+        cache = self.cache
+        if cache is not None:  # only what changed goes to the workers
+            todo = [p for p in paths if not self._cached(p, schema_for)]
+        else:
+            todo = list(paths)
+        fresh = dict(
+            zip(
+                todo,
+                fork_map(lambda chunk: self.parse_batch(chunk, schema_for), todo, jobs),
+                strict=True,
+            )
+        )
+        parsed_files = []
+        for path in paths:
+            if path in fresh:
+                parsed, problems = fresh[path]
+                if cache is not None and (key := self.cache_key(path, schema_for)):
+                    cache.entries[path] = (key, parsed, problems)
+            else:
+                parsed = self.parse(path, schema_for)
+                problems = []
+            self.report.problems.extend(problems)
+            parsed_files.append(parsed)
+        return parsed_files
+
+    def _cached(self, path: Path, schema_for: Any) -> bool:
+        hit = self.cache.entries.get(path) if self.cache else None
+        return hit is not None and hit[0] == self.cache_key(path, schema_for)
 
     def faq(self, items: Iterable[Mapping[str, str]]) -> tuple[FaqEntry, ...]:
         return tuple(
@@ -234,6 +266,7 @@ class ContentLoader:
             return None
         apply_url, apply_email = _apply(v, self.config)
         posted, updated = self._dates(ROLES_DIR, path, v.get("date_posted"))
+        closed = is_closed(v.get("valid_through"), self.today)
         return Role(
             source=self.report.display(path),
             slug=slug,
@@ -253,7 +286,8 @@ class ContentLoader:
             apply_email=apply_email,
             faq=self.faq(v.get("faq", ())),
             draft=v.get("draft", False),
-            closed=is_closed(v.get("valid_through"), self.today),
+            closed=closed,
+            digest=f"{parsed.digest}:{slug}:{posted}:{updated}:{closed}",
             lines=parsed.lines,
         )
 

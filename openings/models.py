@@ -58,6 +58,7 @@ class Role:
     draft: bool = False
     closed: bool = False
     updated: dt.date = dt.date(1970, 1, 1)  # the last change to its file
+    digest: str = ""  # of its file's bytes and what the build added (dates, closed)
     lines: Mapping[str, int] = field(default_factory=dict, compare=False, hash=False)
 
     @property
@@ -107,6 +108,34 @@ class Page:
 
 
 @dataclass(frozen=True)
+class Ref:
+    """A skill or a team as other pages link to it: no roles, just their count."""
+
+    name: str
+    path: str
+    count: int
+
+
+@dataclass(frozen=True)
+class PageRef:
+    title: str
+    path: str
+
+
+@dataclass(frozen=True)
+class SiteView:
+    """What every template may use of the whole site (the `site` variable).
+
+    It holds no roles, so a change to one role's text does not change every page.
+    """
+
+    pages: tuple[PageRef, ...]
+    skills: tuple[Ref, ...]
+    departments: tuple[Ref, ...]
+    roles: int  # how many open roles
+
+
+@dataclass(frozen=True)
 class Skill:
     key: str
     name: str  # the spelling most listed roles use
@@ -116,6 +145,10 @@ class Skill:
     @property
     def path(self) -> str:
         return skill_path(self.slug)
+
+    @property
+    def ref(self) -> Ref:
+        return Ref(self.name, self.path, len(self.roles))
 
 
 @dataclass(frozen=True)
@@ -127,6 +160,10 @@ class Department:
     @property
     def path(self) -> str:
         return department_path(self.slug)
+
+    @property
+    def ref(self) -> Ref:
+        return Ref(self.name, self.path, len(self.roles))
 
 
 @dataclass(frozen=True)
@@ -149,14 +186,24 @@ class Site:
         """Roles for sitemap, feeds and jobs.json: open and not drafts."""
         return tuple(r for r in self.roles if r.indexable)
 
-    def role_skills(self, role: Role) -> list[tuple[str, Skill | None]]:
+    @property
+    def view(self) -> SiteView:
+        return SiteView(
+            pages=tuple(PageRef(p.title, p.path) for p in self.pages),
+            skills=tuple(s.ref for s in self.skills),
+            departments=tuple(d.ref for d in self.departments),
+            roles=len(self.listed_roles),
+        )
+
+    def role_skills(self, role: Role) -> list[tuple[str, Ref | None]]:
         """A role's skills as (display name, skill page or None when it has none)."""
         result = []
         for name in role.skills:
             skill = self.skill_by_key.get(skill_key(name))
-            result.append((skill.name if skill else skill_display(name), skill))
+            result.append((skill.name, skill.ref) if skill else (skill_display(name), None))
         return result
 
-    def department_of(self, role: Role) -> Department | None:
-        """The role's department page, or None (no department, or the role is closed)."""
-        return self.department_by_key.get(skill_key(role.department)) if role.listed else None
+    def department_of(self, role: Role) -> Ref | None:
+        """The role's team page, or None (no department, or the role is closed)."""
+        dept = self.department_by_key.get(skill_key(role.department)) if role.listed else None
+        return dept.ref if dept else None

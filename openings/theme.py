@@ -88,7 +88,11 @@ def search_path(root: Path, theme: Theme) -> list[Path]:
 
 
 def make_env(
-    root: Path, theme: Theme, filters: dict[str, Callable[..., Any]], globals_: dict[str, Any]
+    root: Path,
+    theme: Theme,
+    filters: dict[str, Callable[..., Any]],
+    globals_: dict[str, Any],
+    cards: dict[tuple[str, str], Markup] | None = None,
 ) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(p) for p in search_path(root, theme)]),
@@ -101,20 +105,22 @@ def make_env(
     )
     env.filters.update(filters)
     env.globals.update(globals_)
-    env.globals["role_card"] = card_renderer(env)
+    env.globals["role_card"] = card_renderer(env, {} if cards is None else cards)
     return env
 
 
-def card_renderer(env: jinja2.Environment) -> Callable[..., Markup]:
+def card_renderer(
+    env: jinja2.Environment, cards: dict[tuple[str, str], Markup]
+) -> Callable[..., Markup]:
     """`role_card(role, heading)`: _card.html rendered once per role and heading level.
 
     A site lists each role on the index, its skill pages and its team page; rendering
-    the card once makes listing pages cost a lookup per role.
+    the card once makes listing pages cost a lookup per role. `cards` may be kept
+    between builds: it is keyed by the role's digest.
     """
-    cards: dict[tuple[str, str], Markup] = {}
 
     def role_card(role: Any, heading: str = "h2") -> Markup:
-        key = (role.slug, heading)
+        key = (role.digest, heading)
         card = cards.get(key)
         if card is None:
             card = Markup(env.get_template(CARD_TEMPLATE).render(role=role, heading=heading))

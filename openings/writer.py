@@ -16,6 +16,7 @@ from pathlib import Path
 import jinja2
 
 from .errors import OutputFolderError, Problem, Report
+from .fingerprint import digest_of, template_digests
 from .pages import PlannedPage
 from .parallel import MIN_ITEMS, fork_map
 from .theme import template_error
@@ -199,34 +200,51 @@ def write_changed(
     statics: list[StaticFile],
     output: Path,
     report: Report,
-    previous: dict[str, str],
-) -> tuple[dict[str, str], list[str]]:
-    """Update a served output folder in place: write only files whose bytes changed.
+    previous: dict[str, tuple[str, str]],
+) -> tuple[dict[str, tuple[str, str]], list[str]]:
+    """Update a served output folder in place, touching only what changed.
 
-    `previous` maps each file written last time to the hash of its bytes. Everything
-    is rendered before anything is written, so a failed build changes nothing.
-    Returns the new map and the files that changed (written or removed).
+    `previous` maps each file of the last build to (fingerprint, hash of its bytes).
+    A page whose fingerprint is unchanged is not rendered again; a rendered page is
+    written only when its bytes differ. Everything is rendered before anything is
+    written, so a failed build changes nothing. Returns the new map and the files
+    that changed (written or removed).
     """
     check_collisions(plan, statics, report)
     report.raise_if_errors()
+    templates = template_digests(env)
+    site = digest_of(env.globals["site"], env.globals["config"])
+    current: dict[str, tuple[str, str]] = {}
     files: dict[str, bytes] = {}
     for page in plan:
+        rel = page.output_file
+        if page.data is not None:
+            fp = hashlib.blake2b(page.data, digest_size=16).hexdigest()
+        else:
+            fp = digest_of(templates.get(page.template or "", ""), site, page.context)
+        old = previous.get(rel)
+        if old is not None and old[0] == fp and (output / rel).is_file():
+            current[rel] = old
+            continue
         data = render_page(env, page, report)
         if data is not None:
-            files[page.output_file] = data
+            files[rel] = data
+            current[rel] = (fp, hashlib.sha256(data).hexdigest())
     report.raise_if_errors()
     for static in statics:
-        files[static.dest] = static.source.read_bytes()
-    digests = {rel: hashlib.sha256(data).hexdigest() for rel, data in files.items()}
-    changed = [rel for rel in files if previous.get(rel) != digests[rel]
+        data = static.source.read_bytes()
+        files[static.dest] = data
+        current[static.dest] = ("", hashlib.sha256(data).hexdigest())
+    changed = [rel for rel in files
+               if previous.get(rel, ("", ""))[1] != current[rel][1]
                or not (output / rel).is_file()]  # fmt: skip
     for rel in changed:
         _replace(output / rel, files[rel])
-    gone = sorted(set(previous) - set(files))
+    gone = sorted(set(previous) - set(current))
     for rel in gone:
         (output / rel).unlink(missing_ok=True)
         _prune(output / rel, output)
-    return digests, changed + gone
+    return current, changed + gone
 
 
 def _replace(path: Path, data: bytes) -> None:

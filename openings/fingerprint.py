@@ -1,0 +1,101 @@
+"""Fingerprints of what a page is made from, to render only pages that changed.
+
+A page's fingerprint covers its template and every template that one uses, the
+`site` and `config` every template sees, and the page's own context. Roles count
+by their digest (their file's bytes and the dates and state the build gave them),
+so a listing of ten thousand roles is fingerprinted without reading their text.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+from collections.abc import Mapping
+from typing import Any
+
+import jinja2
+from jinja2 import meta
+
+from .models import Role
+
+ALWAYS = ("_card.html",)  # rendered by role_card(), which no template names statically
+
+
+def digest_of(*values: Any) -> str:
+    h = hashlib.blake2b(digest_size=16)
+    for value in values:
+        _feed(h, value)
+    return h.hexdigest()
+
+
+def _feed(h: Any, value: Any) -> None:
+    if isinstance(value, Role):
+        h.update(b"R" + value.digest.encode())
+    elif isinstance(value, str | int | float | bool | dt.date | type(None)):
+        h.update(repr(value).encode() + b"\0")
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        h.update(type(value).__name__.encode() + b"(")
+        for f in dataclasses.fields(value):
+            if f.compare:
+                _feed(h, getattr(value, f.name))
+        h.update(b")")
+    elif isinstance(value, list | tuple):
+        h.update(b"[%d" % len(value))
+        for item in value:
+            _feed(h, item)
+        h.update(b"]")
+    elif isinstance(value, Mapping):
+        h.update(b"{%d" % len(value))
+        for key in sorted(value, key=repr):
+            _feed(h, key)
+            _feed(h, value[key])
+        h.update(b"}")
+    else:
+        raise TypeError(f"cannot fingerprint {type(value).__name__}")
+
+
+def template_digests(env: jinja2.Environment) -> dict[str, str]:
+    """Template name -> digest of its source and of every template it uses."""
+    assert env.loader is not None
+    sources: dict[str, str] = {}
+    uses: dict[str, set[str] | None] = {}
+    for name in env.list_templates():
+        source = env.loader.get_source(env, name)[0]
+        sources[name] = source
+        try:
+            found = meta.find_referenced_templates(env.parse(source))
+            names = set()
+            for ref in found:
+                if ref is None:  # a name computed at render time: could be any
+                    names = None
+                    break
+                names.add(ref)
+            uses[name] = names
+        except jinja2.TemplateSyntaxError:
+            uses[name] = None
+    everything = digest_of(sorted(sources.items()))
+    result = {}
+    for name in sources:
+        closure = _closure(name, uses)
+        if closure is None:
+            result[name] = everything
+        else:
+            closure.update(n for n in ALWAYS if n in sources)
+            result[name] = digest_of([(n, sources.get(n, "")) for n in sorted(closure)])
+    return result
+
+
+def _closure(name: str, uses: Mapping[str, set[str] | None]) -> set[str] | None:
+    seen: set[str] = set()
+    todo = [name]
+    while todo:
+        current = todo.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        refs = uses.get(current, set())
+        if refs is None:
+            return None
+        todo.extend(refs)
+    return seen
