@@ -29,7 +29,14 @@ from .models import Site
 from .pages import TEMPLATES, PlannedPage, plan_pages
 from .parallel import default_jobs
 from .structured import posting_warnings
-from .theme import CARD_TEMPLATE, Theme, check_templates, load_theme, make_env
+from .theme import (
+    CARD_TEMPLATE,
+    MemoryBytecodeCache,
+    Theme,
+    check_templates,
+    load_theme,
+    make_env,
+)
 from .urls import ASSETS
 from .writer import StaticFile, check_output_dir, static_files, write_changed, write_site
 
@@ -98,6 +105,7 @@ def prepare(
     check_output: bool = True,
     cache: ParseCache | None = None,
     cards: dict[tuple[str, str], Any] | None = None,
+    bytecode: MemoryBytecodeCache | None = None,
 ) -> Prepared:
     """config -> content -> plan; raise BuildFailed after reporting every error."""
     try:
@@ -117,12 +125,12 @@ def prepare(
     warn_site(site, report)
     env = make_env(
         options.root, theme, template_filters(config), {"site": site.view, "config": config},
-        cards,
+        cards, bytecode,
     )  # fmt: skip
     check_templates(env, set(TEMPLATES), report)
     report.raise_if_errors()
     statics = static_files(static_sources(theme, options.content_dir))
-    return Prepared(site, plan_pages(site, moment), env, statics)
+    return Prepared(site, plan_pages(site), env, statics)
 
 
 def build_site(
@@ -151,6 +159,7 @@ class BuildSession:
         self.cache = ParseCache()
         self.written: dict[str, tuple[str, str]] = {}
         self.cards: dict[tuple[str, str], Any] = {}
+        self.bytecode = MemoryBytecodeCache()
         self._cards_for = ""
         self._base_url = ""
 
@@ -170,7 +179,8 @@ class BuildSession:
         """Build; return the result and the output files that changed."""
         started = time.perf_counter()
         report = Report(self.options.root)
-        ready = prepare(self.options, report, self.environ, cache=self.cache, cards=self.cards)
+        ready = prepare(self.options, report, self.environ, cache=self.cache, cards=self.cards,
+                        bytecode=self.bytecode)  # fmt: skip
         self._base_url = ready.site.config.base_url
         cards_for = digest_of(template_digests(ready.env).get(CARD_TEMPLATE), ready.site.config)
         if cards_for != self._cards_for:  # the card template or the config changed

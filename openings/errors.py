@@ -9,6 +9,7 @@ UsageError           the command line itself is wrong (exit status 2)
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -67,11 +68,11 @@ class Report:
 
     def display(self, path: str | Path) -> str:
         """Return `path` relative to the project root when it lies inside it."""
-        p = Path(path)
-        try:
-            return p.resolve().relative_to(self.root.resolve()).as_posix()
-        except ValueError:
-            return str(path)
+        absolute = os.path.abspath(path)
+        root = os.path.abspath(self.root)
+        if absolute == root or absolute.startswith(root + os.sep):
+            return Path(os.path.relpath(absolute, root)).as_posix()
+        return str(path)
 
     def error(self, path: str | Path, line: int, message: str) -> None:
         self.problems.append(Problem(self.display(path), line, message))

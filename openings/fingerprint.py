@@ -12,6 +12,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 import jinja2
@@ -35,6 +36,9 @@ def _feed(h: Any, value: Any) -> None:
     elif isinstance(value, str | int | float | bool | dt.date | type(None)):
         h.update(repr(value).encode() + b"\0")
     elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        if _repr_says_all(type(value)):
+            h.update(repr(value).encode() + b"\0")
+            return
         h.update(type(value).__name__.encode() + b"(")
         for f in dataclasses.fields(value):
             if f.compare:
@@ -55,25 +59,25 @@ def _feed(h: Any, value: Any) -> None:
         raise TypeError(f"cannot fingerprint {type(value).__name__}")
 
 
+@lru_cache(maxsize=64)
+def _repr_says_all(cls: type) -> bool:
+    """A dataclass holding no roles is small: its repr is a fast, complete fingerprint."""
+    return all(
+        f.repr and "Role" not in str(f.type) and "Skill" not in str(f.type)
+        and "Department" not in str(f.type)
+        for f in dataclasses.fields(cls) if f.compare
+    )  # fmt: skip
+
+
 def template_digests(env: jinja2.Environment) -> dict[str, str]:
     """Template name -> digest of its source and of every template it uses."""
     assert env.loader is not None
     sources: dict[str, str] = {}
-    uses: dict[str, set[str] | None] = {}
+    uses: dict[str, frozenset[str] | None] = {}
     for name in env.list_templates():
         source = env.loader.get_source(env, name)[0]
         sources[name] = source
-        try:
-            found = meta.find_referenced_templates(env.parse(source))
-            names = set()
-            for ref in found:
-                if ref is None:  # a name computed at render time: could be any
-                    names = None
-                    break
-                names.add(ref)
-            uses[name] = names
-        except jinja2.TemplateSyntaxError:
-            uses[name] = None
+        uses[name] = _references(source)
     everything = digest_of(sorted(sources.items()))
     result = {}
     for name in sources:
@@ -86,7 +90,17 @@ def template_digests(env: jinja2.Environment) -> dict[str, str]:
     return result
 
 
-def _closure(name: str, uses: Mapping[str, set[str] | None]) -> set[str] | None:
+@lru_cache(maxsize=512)
+def _references(source: str) -> frozenset[str] | None:
+    """The templates a source names, or None when one name is computed at render time."""
+    try:
+        found = list(meta.find_referenced_templates(jinja2.Environment().parse(source)))
+    except jinja2.TemplateSyntaxError:
+        return None
+    return None if None in found else frozenset(found)
+
+
+def _closure(name: str, uses: Mapping[str, frozenset[str] | None]) -> set[str] | None:
     seen: set[str] = set()
     todo = [name]
     while todo:
@@ -94,7 +108,7 @@ def _closure(name: str, uses: Mapping[str, set[str] | None]) -> set[str] | None:
         if current in seen:
             continue
         seen.add(current)
-        refs = uses.get(current, set())
+        refs = uses.get(current, frozenset())
         if refs is None:
             return None
         todo.extend(refs)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,18 +36,38 @@ class Meta:
 
 @dataclass(frozen=True)
 class PlannedPage:
+    """One output file: a template and its context, or finished bytes.
+
+    The context (or the bytes) may be given as a function, computed only when the
+    page is rendered; `inputs` then names what it is computed from, which is what
+    `serve` compares between builds to know whether the page must be rendered again.
+    """
+
     path: str  # the URL path, relative to the site root
     source: str  # the file it comes from, for messages
     template: str | None = None
-    context: dict[str, Any] = field(default_factory=dict)
-    data: bytes | None = None  # the finished bytes, for files that are not templates
+    context: dict[str, Any] | Callable[[], dict[str, Any]] = field(default_factory=dict)
+    data: bytes | Callable[[], bytes] | None = None  # for files that are not templates
+    inputs: Any = None
 
     @property
     def output_file(self) -> str:
         return u.output_file(self.path)
 
+    def full_context(self) -> dict[str, Any]:
+        return self.context() if callable(self.context) else self.context
 
-def plan_pages(site: Site, moment: dt.datetime) -> list[PlannedPage]:
+    def bytes(self) -> bytes:
+        assert self.data is not None
+        return self.data() if callable(self.data) else self.data
+
+    def fingerprint_inputs(self) -> Any:
+        if self.inputs is not None:
+            return self.inputs
+        return self.bytes() if self.data is not None else self.full_context()
+
+
+def plan_pages(site: Site) -> list[PlannedPage]:
     """Every page of the site, in a fixed order."""
     config = site.config
     plan = [
@@ -79,7 +100,7 @@ def plan_pages(site: Site, moment: dt.datetime) -> list[PlannedPage]:
     plan += [skill_page(site, skill) for skill in site.skills]
     plan += [department_page(site, dept) for dept in site.departments]
     plan += [free_page(site, page) for page in site.pages]
-    plan += feeds(site, moment)
+    plan += feeds(site)
     return plan
 
 
@@ -88,22 +109,21 @@ def _page(template: str, path: str, source: str, meta: Meta, **context: Any) -> 
 
 
 def role_page(site: Site, role: Role) -> PlannedPage:
-    url = site.config.urls.absolute(role.path)
-    jsonld = [job_posting(role, site, url)] if role.indexable else []
-    if role.faq:
-        jsonld.append(faq_page(role.faq))
-    meta = Meta(role.title, role.description, role.path, "role", noindex=not role.indexable)
+    role_skills = site.role_skills(role)
     dept = site.department_of(role)
-    return _page(
-        "role.html",
-        role.path,
-        role.source,
-        meta,
-        role=role,
-        role_skills=site.role_skills(role),
-        department=dept,
-        jsonld=jsonld,
-    )
+
+    def context() -> dict[str, Any]:
+        url = site.config.urls.absolute(role.path)
+        jsonld = [job_posting(role, site, url)] if role.indexable else []
+        if role.faq:
+            jsonld.append(faq_page(role.faq))
+        meta = Meta(role.title, role.description, role.path, "role", noindex=not role.indexable)
+        return {"meta": meta, "role": role, "role_skills": role_skills, "department": dept,
+                "jsonld": jsonld}  # fmt: skip
+
+    # All of the context follows from these (and from the config every page depends on).
+    return PlannedPage(role.path, role.source, "role.html", context,
+                       inputs=(role, role_skills, dept))  # fmt: skip
 
 
 def skill_page(site: Site, skill: Skill) -> PlannedPage:
@@ -136,7 +156,7 @@ def free_page(site: Site, page: Page) -> PlannedPage:
     return _page("page.html", page.path, page.source, meta, page=page, jsonld=jsonld)
 
 
-def feeds(site: Site, moment: dt.datetime) -> list[PlannedPage]:
+def feeds(site: Site) -> list[PlannedPage]:
     config = site.config
     listed = site.indexable_roles
     plan = [
@@ -156,7 +176,12 @@ def feeds(site: Site, moment: dt.datetime) -> list[PlannedPage]:
             entries=sitemap_entries(site),
         ),
         _page("robots.txt", u.ROBOTS, "theme", Meta("robots.txt", "", u.ROBOTS, "robots")),
-        PlannedPage(u.JOBS_JSON, "content/roles", data=to_json(jobs_json(site, moment))),
+        PlannedPage(
+            u.JOBS_JSON,
+            "content/roles",
+            data=lambda: to_json(jobs_json(site)),
+            inputs=(listed, config),
+        ),
         PlannedPage(".nojekyll", "openings", data=b""),
     ]
     if config.cname:

@@ -6,7 +6,6 @@ postings) and the public jobs.json 1.0 file. Pure functions of the Site.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -14,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from babel import Locale
 
-from .dates import end_of_day, iso_datetime
+from .dates import end_of_day, iso_datetime, start_of_day
 from .models import FaqEntry, Role, Site
 
 GOOGLE_EMPLOYMENT = {
@@ -194,9 +193,15 @@ def posting_warnings(role: Role, language: str) -> list[tuple[int, str]]:
     return warnings
 
 
-def jobs_json(site: Site, moment: dt.datetime) -> dict[str, Any]:
-    """The public jobs.json 1.0 document for the open roles."""
+def jobs_json(site: Site) -> dict[str, Any]:
+    """The public jobs.json 1.0 document for the open roles.
+
+    `lastUpdated` is when the newest change to an open role was made (the start of
+    that day on the site), so the file changes only when the roles do.
+    """
     config, urls = site.config, site.config.urls
+    tz = ZoneInfo(config.timezone)
+    newest = max((r.updated for r in site.indexable_roles), default=site.build_date)
     company: dict[str, str] = {
         "name": config.organization,
         "url": config.company_url or urls.absolute(""),
@@ -208,7 +213,7 @@ def jobs_json(site: Site, moment: dt.datetime) -> dict[str, Any]:
         company["description"] = config.description
     return {
         "version": JOBS_JSON_VERSION,
-        "lastUpdated": iso_datetime(moment),
+        "lastUpdated": iso_datetime(start_of_day(newest, tz)),
         "company": company,
         "jobs": [_job(role, site) for role in site.indexable_roles],
     }

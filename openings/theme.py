@@ -93,8 +93,10 @@ def make_env(
     filters: dict[str, Callable[..., Any]],
     globals_: dict[str, Any],
     cards: dict[tuple[str, str], Markup] | None = None,
+    bytecode: jinja2.BytecodeCache | None = None,
 ) -> jinja2.Environment:
     env = jinja2.Environment(
+        bytecode_cache=bytecode,
         loader=jinja2.FileSystemLoader([str(p) for p in search_path(root, theme)]),
         autoescape=jinja2.select_autoescape(("html", "htm", "xml"), default_for_string=True),
         undefined=jinja2.StrictUndefined,
@@ -128,6 +130,20 @@ def card_renderer(
         return card
 
     return role_card
+
+
+class MemoryBytecodeCache(jinja2.BytecodeCache):
+    """Compiled templates kept between builds of one `serve` (keyed by their source)."""
+
+    def __init__(self) -> None:
+        self.store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if bucket.key in self.store:
+            bucket.bytecode_from_string(self.store[bucket.key])
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.store[bucket.key] = bucket.bytecode_to_string()
 
 
 def check_templates(env: jinja2.Environment, required: set[str], report: Report) -> None:

@@ -149,10 +149,10 @@ def sweep(output: Path) -> None:
 
 def render_page(env: jinja2.Environment, page: PlannedPage, report: Report) -> bytes | None:
     if page.data is not None:
-        return page.data
+        return page.bytes()
     assert page.template is not None
     try:
-        return env.get_template(page.template).render(page.context).encode("utf-8")
+        return env.get_template(page.template).render(page.full_context()).encode("utf-8")
     except jinja2.TemplateError as exc:
         template_error(exc, page.template, report)
         return None
@@ -218,10 +218,10 @@ def write_changed(
     files: dict[str, bytes] = {}
     for page in plan:
         rel = page.output_file
-        if page.data is not None:
-            fp = hashlib.blake2b(page.data, digest_size=16).hexdigest()
-        else:
-            fp = digest_of(templates.get(page.template or "", ""), site, page.context)
+        inputs = page.fingerprint_inputs()
+        if isinstance(inputs, bytes):
+            inputs = hashlib.blake2b(inputs, digest_size=16).hexdigest()
+        fp = digest_of(templates.get(page.template or "", ""), site, inputs)
         old = previous.get(rel)
         if old is not None and old[0] == fp and (output / rel).is_file():
             current[rel] = old

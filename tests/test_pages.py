@@ -7,7 +7,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
-from conftest import BUILD_MOMENT, build, html, role
+from conftest import build, html, role
 
 from openings.pages import plan_pages
 
@@ -25,7 +25,7 @@ def test_plan_has_one_page_per_role_skill_department_and_free_page(write_site):
         "content/pages/about.md": "---\ntitle: About\n---\nHi\n",
     })  # fmt: skip
     site = build(root, write=False).site
-    paths = [p.path for p in plan_pages(site, BUILD_MOMENT)]
+    paths = [p.path for p in plan_pages(site)]
     assert paths[:3] == ["", "skills/", "404.html"]
     assert {
         "roles/a/",
@@ -50,11 +50,11 @@ def test_role_context_has_no_job_posting_when_closed(write_site):
         "content/roles/shut.md": role("Shut", valid_through="2020-01-01"),
     })  # fmt: skip
     site = build(root, write=False).site
-    pages = {p.path: p for p in plan_pages(site, BUILD_MOMENT)}
-    assert [d["@type"] for d in pages["roles/open/"].context["jsonld"]] == ["JobPosting"]
-    assert pages["roles/shut/"].context["jsonld"] == []
-    assert pages["roles/shut/"].context["meta"].noindex
-    assert pages[""].context["roles"] == (site.roles[0],)
+    pages = {p.path: p for p in plan_pages(site)}
+    assert [d["@type"] for d in pages["roles/open/"].full_context()["jsonld"]] == ["JobPosting"]
+    assert pages["roles/shut/"].full_context()["jsonld"] == []
+    assert pages["roles/shut/"].full_context()["meta"].noindex
+    assert pages[""].full_context()["roles"] == (site.roles[0],)
 
 
 def test_cname_is_written_when_set(write_site):
