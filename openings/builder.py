@@ -37,7 +37,7 @@ from .theme import (
     load_theme,
     make_env,
 )
-from .urls import ASSETS
+from .urls import ASSETS, skill_key
 from .writer import StaticFile, check_output_dir, static_files, write_changed, write_site
 
 
@@ -246,6 +246,7 @@ def template_filters(config: SiteConfig) -> dict[str, Any]:
         "date": lambda day: i18n.format_date(day, language),
         "salary": lambda salary: i18n.format_salary(salary, language),
         "iso": lambda value: value.isoformat(),
+        "skill_key": skill_key,
         "datetime": datetime,
         "plural": lambda n, one, many: one if n == 1 else many,
     }

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from .config import SiteConfig
 from .urls import department_path, page_path, role_path, skill_display, skill_key, skill_path
@@ -85,6 +86,10 @@ class Role:
     @property
     def location_label(self) -> str:
         return " · ".join(self.locations)
+
+    @cached_property
+    def skill_keys(self) -> frozenset[str]:
+        return frozenset(skill_key(name) for name in self.skills)
 
     def line(self, key: str) -> int:
         return self.lines.get(key, 1)
@@ -202,6 +207,21 @@ class Site:
             skill = self.skill_by_key.get(skill_key(name))
             result.append((skill.name, skill.ref) if skill else (skill_display(name), None))
         return result
+
+    def related(self, role: Role, limit: int = 3) -> tuple[Role, ...]:
+        """Open roles like this one: same team and a shared skill, then same team, then
+        a shared skill; newest first within each."""
+        team = self.department_by_key.get(skill_key(role.department))
+        same_team = [r for r in (team.roles if team else ()) if r is not role]
+        picked = [r for r in same_team if r.skill_keys & role.skill_keys][:limit]
+        for pool in (same_team, self._sharing_a_skill(role)):
+            picked += [r for r in pool if r not in picked][: limit - len(picked)]
+        return tuple(picked)
+
+    def _sharing_a_skill(self, role: Role) -> list[Role]:
+        others = [r for key in sorted(role.skill_keys) if (s := self.skill_by_key.get(key))
+                  for r in s.roles[:50] if r is not role]  # fmt: skip
+        return sorted(set(others), key=lambda r: (-r.date_posted.toordinal(), r.slug))
 
     def department_of(self, role: Role) -> Ref | None:
         """The role's team page, or None (no department, or the role is closed)."""

@@ -111,6 +111,7 @@ def _page(template: str, path: str, source: str, meta: Meta, **context: Any) -> 
 def role_page(site: Site, role: Role) -> PlannedPage:
     role_skills = site.role_skills(role)
     dept = site.department_of(role)
+    related = site.related(role)
 
     def context() -> dict[str, Any]:
         url = site.config.urls.absolute(role.path)
@@ -119,11 +120,11 @@ def role_page(site: Site, role: Role) -> PlannedPage:
             jsonld.append(faq_page(role.faq))
         meta = Meta(role.title, role.description, role.path, "role", noindex=not role.indexable)
         return {"meta": meta, "role": role, "role_skills": role_skills, "department": dept,
-                "jsonld": jsonld}  # fmt: skip
+                "related": related, "jsonld": jsonld}  # fmt: skip
 
     # All of the context follows from these (and from the config every page depends on).
     return PlannedPage(role.path, role.source, "role.html", context,
-                       inputs=(role, role_skills, dept))  # fmt: skip
+                       inputs=(role, role_skills, dept, related))  # fmt: skip
 
 
 def skill_page(site: Site, skill: Skill) -> PlannedPage:
@@ -182,6 +183,12 @@ def feeds(site: Site) -> list[PlannedPage]:
             data=lambda: to_json(jobs_json(site)),
             inputs=(listed, config),
         ),
+        PlannedPage(
+            u.SEARCH,
+            "content/roles",
+            data=lambda: to_json(search_index(site), indent=None),
+            inputs=(site.listed_roles, config),
+        ),
         PlannedPage(".nojekyll", "openings", data=b""),
     ]
     if config.cname:
@@ -203,5 +210,28 @@ def sitemap_entries(site: Site) -> list[tuple[str, dt.date]]:
     return entries
 
 
-def to_json(data: Any) -> bytes:
-    return (json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False) + "\n").encode()
+def search_index(site: Site) -> list[dict[str, Any]]:
+    """What the index's search and filters need of each listed role (search.json).
+
+    The index page itself lists only titles and links, so it stays light with thousands
+    of roles; its script fetches this file when a visitor first searches or filters.
+    """
+    href = site.config.urls.href
+    return [
+        {
+            "url": href(r.path),
+            "department": r.department,
+            "locations": list(r.locations),
+            "remote": r.remote,
+            "type": r.employment_type,
+            "skills": [u.skill_key(name) for name in r.skills],
+            "text": " ".join([r.title, r.description, r.department, *r.skills]).casefold(),
+        }
+        for r in site.listed_roles
+    ]
+
+
+def to_json(data: Any, indent: int | None = 2) -> bytes:
+    separators = None if indent else (",", ":")
+    text = json.dumps(data, ensure_ascii=False, indent=indent, separators=separators)
+    return (text + "\n").encode()

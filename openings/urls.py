@@ -22,6 +22,7 @@ NOT_FOUND = "404.html"
 FEED = "feed.xml"
 SITEMAP = "sitemap.xml"
 JOBS_JSON = "jobs.json"
+SEARCH = "search.json"
 ROBOTS = "robots.txt"
 ASSETS = "assets/"
 # First path segments that generated pages own; a free page may not take them.

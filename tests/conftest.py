@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import random
 import shutil
 import textwrap
 from collections.abc import Callable, Iterator
@@ -34,6 +35,33 @@ def role(title: str = "Data Engineer", body: str = "We move data.", **keys: str)
     """A role file's text: front matter from `keys` (YAML values as written)."""
     lines = [f"title: {title}", *(f"{k}: {v}" for k, v in keys.items())]
     return "---\n" + "\n".join(lines) + "\n---\n\n" + body + "\n"
+
+
+def many_roles(root: Path, n: int, long_titles: bool = False) -> None:
+    """n varied roles: departments, skills, FAQ, tables; some closed, unless long_titles
+    (realistic titles and file names, every role open)."""
+    rng = random.Random(n)
+    levels = ["Junior", "Senior", "Staff", "Principal", "Lead"]
+    nouns = ["Backend Engineer", "Technical Product Manager", "Customer Success Manager",
+             "Site Reliability Engineer", "Data Scientist"]  # fmt: skip
+    skills = ["Python", "Go", "SQL", "C++", "C#", "Node.js", "node.js", "Figma", "Excel", "Rust"]
+    for i in range(n):
+        faq = "\n".join(
+            f"  - question: Q{j}?\n    answer: Answer *{j}* for role {i}."
+            for j in range(rng.randint(0, 3))
+        )
+        title = f"{rng.choice(levels)} {rng.choice(nouns)} {i}" if long_titles else f"Role {i}"
+        text = role(
+            title, location="Berlin, Germany", department=rng.choice(["Sales", "Data", "R&D"]),
+            skills="[" + ", ".join(f"'{s}'" for s in rng.sample(skills, 3)) + "]",
+            date_posted=f"2026-{rng.randint(1, 11):02d}-{rng.randint(1, 28):02d}",
+            valid_through="2027-12-31" if long_titles else rng.choice(["2026-01-01", "2027-12-31"]),
+            body=f"Intro {i}.\n\n## Tasks\n\n- one\n- two\n\n| a | b |\n|---|---|\n| {i} | x |",
+        )  # fmt: skip
+        if faq:
+            text = text.replace("\n---\n", f"\nfaq:\n{faq}\n---\n", 1)
+        name = f"{title.lower().replace(' ', '-')}.md" if long_titles else f"role-{i}.md"
+        (root / "content/roles" / name).write_text(text)
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from conftest import REPO
+from conftest import REPO, build, many_roles
 from playwright.sync_api import Page, expect
 
 PAGES = {
@@ -51,13 +51,17 @@ class SiteHandler(SimpleHTTPRequestHandler):
         pass
 
 
+def serve_folder(folder: Path) -> tuple[ThreadingHTTPServer, str]:
+    handler = functools.partial(SiteHandler, directory=str(folder))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}/careers/"
+
+
 @pytest.fixture(scope="module")
 def site(example_output: Path) -> Iterator[str]:
-    server = ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(SiteHandler, directory=str(example_output))
-    )
-    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/careers/"
+    server, url = serve_folder(example_output)
+    yield url
     server.shutdown()
     server.server_close()
 
@@ -201,3 +205,29 @@ def test_screenshots_for_the_readme(browser, site, width, name):
         page.screenshot(path=str(target))
         assert target.stat().st_size > 10_000
     context.close()
+
+
+def test_search_and_filters_on_a_long_list(phone, write_site, tmp_path):
+    """Past 50 roles the index lists one light line per role; filters work the same."""
+    root = write_site({})
+    (root / "content/roles").mkdir()
+    many_roles(root, 60, long_titles=True)
+    out = tmp_path / "out"
+    build(root, output=out)
+    server, url = serve_folder(out)
+    try:
+        phone.goto(url)
+        rows = phone.locator(".role-list--rows > li")
+        expect(rows).to_have_count(60)
+        expect(phone.locator("#result-count")).to_have_text("60 open roles")
+        phone.fill("#f-q", "data scientist")
+        wanted = sum("Data Scientist" in t for t in rows.all_inner_texts())
+        expect(phone.locator("#result-count")).to_have_text(f"{wanted} open roles of 60")
+        phone.fill("#f-q", "")
+        phone.locator("#filters-more summary").click()
+        phone.select_option("#f-skill", "c++")
+        shown = phone.locator(".role-list--rows > li:visible").count()
+        assert 0 < shown < 60
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import html
+from conftest import build, html, many_roles
 
 BUDGET = 50_000  # bytes of HTML + CSS + JS a page loads, before compression
 
@@ -42,3 +42,14 @@ def test_every_page_is_light_and_loads_nothing_from_elsewhere(example_output: Pa
             "/@href"
         )
         assert loaded and all(url.startswith("/careers/") for url in loaded), (page, loaded)
+
+
+def test_the_index_of_a_thousand_roles_stays_under_150_kb(write_site, tmp_path):
+    root = write_site({})
+    (root / "content/roles").mkdir()
+    many_roles(root, 1000, long_titles=True)
+    out = tmp_path / "out"
+    build(root, output=out)
+    weight = page_weight(out, out / "index.html")
+    assert weight < 150_000, weight
+    assert len(html(out / "index.html").cssselect(".role-list > li")) == 1000

@@ -285,3 +285,35 @@ def test_every_link_resolves_to_a_file_in_the_output(request, which, prefix, bas
                 assert html(target).get_element_by_id(fragment) is not None, url
             checked += 1
     assert checked > 300
+
+
+def test_search_index_has_what_the_filters_need(example_output):
+    import json
+
+    entries = json.loads((example_output / "search.json").read_text())
+    assert len(entries) == 8
+    data = {e["url"]: e for e in entries}[PREFIX + "roles/data-engineer/"]
+    assert data["remote"] == "remote" and data["type"] == "full-time"
+    assert data["locations"] == ["Germany", "Netherlands", "Portugal", "Spain"]
+    assert data["skills"] == ["python", "sql", "airflow", "dbt", "postgresql"]
+    assert "tables our analysts" in data["text"]
+    index = html(example_output / "index.html")
+    assert index.get_element_by_id("filters").get("data-index") == PREFIX + "search.json"
+
+
+def test_related_roles(example_output):
+    page = html(example_output / "roles/senior-backend-developer/index.html")
+    related = [a.text for a in page.cssselect(".related .role-card__title a")]
+    # Same team and a shared skill first (Node.js, API Development), then the same team.
+    assert related == [
+        "Frontend Engineer",
+        "Integration Engineer (.NET)",
+        "Firmware Engineer, Fleet Telematics",
+    ]
+    closed = html(example_output / "roles/site-reliability-engineer/index.html")
+    assert closed.findtext(".//section[@class='related']/h2") == "Open roles like this one"
+    assert "Site Reliability Engineer" not in closed.cssselect(".related")[0].text_content()
+    # Nothing in common with any other role (no team mate, no shared skill): no section.
+    assert not html(example_output / "roles/working-student-marketing/index.html").cssselect(
+        ".related"
+    )

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import os
-import random
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from conftest import ENVIRON, REPO, build, role, tree_digest
+from conftest import ENVIRON, REPO, build, many_roles, role, tree_digest
 
 from openings.errors import BuildFailed
 
@@ -106,27 +105,6 @@ def test_static_files_are_copied_and_droppings_skipped(write_site):
     build(root)
     assert (root / "output/.well-known/security.txt").read_text().startswith("Contact")
     assert not (root / "output/img/team.jpg~").exists()
-
-
-def many_roles(root: Path, n: int) -> None:
-    """n varied roles: departments, skills, FAQ, tables, some closed."""
-    rng = random.Random(n)
-    skills = ["Python", "Go", "SQL", "C++", "C#", "Node.js", "node.js", "Figma", "Excel", "Rust"]
-    for i in range(n):
-        faq = "\n".join(
-            f"  - question: Q{j}?\n    answer: Answer *{j}* for role {i}."
-            for j in range(rng.randint(0, 3))
-        )
-        text = role(
-            f"Role {i}", department=rng.choice(["Sales", "Data", "R&D"]),
-            skills="[" + ", ".join(f"'{s}'" for s in rng.sample(skills, 3)) + "]",
-            date_posted=f"2026-{rng.randint(1, 11):02d}-{rng.randint(1, 28):02d}",
-            valid_through=rng.choice(["2026-01-01", "2027-12-31"]),
-            body=f"Intro {i}.\n\n## Tasks\n\n- one\n- two\n\n| a | b |\n|---|---|\n| {i} | x |",
-        )  # fmt: skip
-        if faq:
-            text = text.replace("\n---\n", f"\nfaq:\n{faq}\n---\n", 1)
-        (root / f"content/roles/role-{i}.md").write_text(text)
 
 
 def test_parallel_build_is_byte_identical_to_a_single_process_build(write_site, tmp_path):
