@@ -127,7 +127,9 @@ def prepare(
     env = make_env(options.root, theme, template_filters(config), globals_, cards, bytecode)
     check_templates(env, set(TEMPLATES), report)
     report.raise_if_errors()
-    statics = static_files(static_sources(theme, options.content_dir))
+    statics = static_files(static_sources(theme, options.content_dir), report,
+                           inside=(options.root, *theme.folders))  # fmt: skip
+    report.raise_if_errors()
     return Prepared(site, plan_pages(site), env, statics)
 
 
@@ -184,6 +186,9 @@ class BuildSession:
         if cards_for != self._cards_for:  # the card template or the config changed
             self.cards.clear()
             self._cards_for = cards_for
+        current = {r.digest for r in ready.site.roles}
+        for key in [k for k in self.cards if k[0] not in current]:
+            del self.cards[key]  # cards of roles that changed or went
         self.written, changed = write_changed(
             ready.env, ready.plan, ready.statics, self.options.output_dir, report, self.written
         )

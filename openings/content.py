@@ -19,7 +19,7 @@ from .config import SiteConfig, email, http_url, read_text
 from .dates import is_closed
 from .errors import Problem, Report, SiteError
 from .gitdates import FileDates
-from .markdown import MarkdownRenderer
+from .markdown import MarkdownRenderer, TooComplex
 from .models import (
     EMPLOYMENT_CHOICES,
     PERIOD_CHOICES,
@@ -35,6 +35,7 @@ from .models import (
 from .parallel import fork_map
 from .urls import RESERVED, is_slug, skill_display, skill_key, skill_slug, slugify
 
+MAX_FILE = 1024 * 1024  # bytes in one role or page file
 ROLES_DIR = "roles"
 PAGES_DIR = "pages"
 CURRENCIES = frozenset(list_currencies())
@@ -84,9 +85,12 @@ def _salary(reader: fm.Reader) -> fm.Converter:
     return convert
 
 
+MAX_TITLE = 300
+
+
 def role_schema(reader: fm.Reader) -> dict[str, fm.Field]:
     return {
-        "title": fm.Field(fm.text, required=True),
+        "title": fm.Field(fm.short_text(MAX_TITLE), required=True),
         "slug": fm.Field(_slug),
         "description": fm.Field(fm.text),
         "department": fm.Field(fm.text),
@@ -106,7 +110,7 @@ def role_schema(reader: fm.Reader) -> dict[str, fm.Field]:
 
 def page_schema(reader: fm.Reader) -> dict[str, fm.Field]:
     return {
-        "title": fm.Field(fm.text, required=True),
+        "title": fm.Field(fm.short_text(MAX_TITLE), required=True),
         "description": fm.Field(fm.text),
         "faq": fm.Field(fm.mapping_list(reader, FAQ_SCHEMA, "faq")),
     }
@@ -134,6 +138,15 @@ class ParseCache:
     entries: dict[Path, tuple[tuple[Any, ...], Parsed | None, list[Problem]]] = field(
         default_factory=dict
     )
+
+    renderers: dict[tuple[str, bool], MarkdownRenderer] = field(default_factory=dict)
+
+    def renderer(self, config: SiteConfig) -> MarkdownRenderer:
+        """One renderer per site settings, kept between builds."""
+        key = (config.base_url, config.raw_html)
+        if key not in self.renderers:
+            self.renderers = {key: MarkdownRenderer(config.urls, config.raw_html)}
+        return self.renderers[key]
 
     def keep_only(self, paths: Iterable[Path]) -> None:
         keep = set(paths)
@@ -187,6 +200,7 @@ class ContentLoader:
     def _parse(self, path: Path, schema_for: Any) -> Parsed | None:
         errors_before = sum(p.is_error for p in self.report.problems)
         try:
+            check_file(path, self.root)
             text = read_text(path, self.report)
             doc = fm.split_front_matter(text, path)
             node = fm.compose(doc.yaml_text, path, doc.yaml_line)
@@ -203,7 +217,17 @@ class ContentLoader:
         values, lines = reader.read(node, schema_for(reader))
         if sum(p.is_error for p in self.report.problems) > errors_before:
             return None
-        rendered = self.renderer.render(doc.body)
+        try:
+            rendered = self.renderer.render(doc.body)
+        except TooComplex as exc:
+            self.report.error(path, doc.body_line, str(exc))
+            return None
+        try:
+            faq = [self.renderer.render_inline(item["answer"]) for item in values.get("faq", ())]
+        except TooComplex as exc:
+            self.report.error(path, lines.get("faq", 1), f"faq: {exc}")
+            return None
+        values = {**values, "faq_html": faq} if "faq" in values else values
         digest = hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
         return Parsed(values, lines, rendered.html, rendered.summary, digest)
 
@@ -250,10 +274,13 @@ class ContentLoader:
         hit = self.cache.entries.get(path) if self.cache else None
         return hit is not None and hit[0] == self.cache_key(path, schema_for)
 
-    def faq(self, items: Iterable[Mapping[str, str]]) -> tuple[FaqEntry, ...]:
+    @staticmethod
+    def faq(values: Mapping[str, Any]) -> tuple[FaqEntry, ...]:
+        """The FAQ entries, with the answers rendered when the file was parsed."""
+        items = values.get("faq", ())
         return tuple(
-            FaqEntry(item["question"], self.renderer.render_inline(item["answer"]))
-            for item in items
+            FaqEntry(item["question"], answer)
+            for item, answer in zip(items, values.get("faq_html", ()), strict=True)
         )
 
     def role(self, path: Path, parsed: Parsed) -> Role | None:
@@ -284,7 +311,7 @@ class ContentLoader:
             valid_through=v.get("valid_through"),
             apply_url=apply_url,
             apply_email=apply_email,
-            faq=self.faq(v.get("faq", ())),
+            faq=self.faq(v),
             draft=v.get("draft", False),
             closed=closed,
             digest=f"{parsed.digest}:{slug}:{posted}:{updated}:{closed}",
@@ -318,9 +345,20 @@ class ContentLoader:
             title=v["title"],
             description=v.get("description") or parsed.summary,
             body_html=parsed.body_html,
-            faq=self.faq(v.get("faq", ())),
+            faq=self.faq(v),
             updated=self._dates(PAGES_DIR, path, None)[1],
         )
+
+
+def check_file(path: Path, root: Path) -> None:
+    """A content file must stay inside the project and be of reasonable size."""
+    if path.is_symlink() and not path.resolve().is_relative_to(root.resolve()):
+        raise SiteError(path, 1, "this file links to a place outside the project; "
+                        "content must be inside it")  # fmt: skip
+    size = path.stat().st_size
+    if size > MAX_FILE:
+        raise SiteError(path, 1, f"the file is too large ({size // 1024} KB; at most "
+                        f"{MAX_FILE // 1024} KB)")  # fmt: skip
 
 
 def _apply(values: Mapping[str, Any], config: SiteConfig) -> tuple[str, str]:
@@ -354,7 +392,9 @@ def load_site(
 ) -> Site:
     """Read every role and page, reporting every problem into `report`."""
     loader = ContentLoader(
-        report.root, config, MarkdownRenderer(config.urls, config.raw_html), report, today,
+        report.root, config,
+        cache.renderer(config) if cache else MarkdownRenderer(config.urls, config.raw_html),
+        report, today,
         dates or FileDates(), cache,
     )  # fmt: skip
     role_files = content_files(content_dir / ROLES_DIR)

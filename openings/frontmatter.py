@@ -105,6 +105,18 @@ def text(node: yaml.Node) -> str:
     return value
 
 
+def short_text(limit: int) -> Converter:
+    """Text of at most `limit` characters (a title, a slug)."""
+
+    def convert(node: yaml.Node) -> str:
+        value = text(node)
+        if len(value) > limit:
+            raise FieldError(node, f"is {len(value)} characters long; at most {limit}")
+        return value
+
+    return convert
+
+
 def texts(node: yaml.Node) -> tuple[str, ...]:
     """A list of text (a single value counts as a list of one)."""
     if isinstance(node, yaml.SequenceNode):

@@ -37,6 +37,25 @@ URL_SCHEMES = {"http", "https", "mailto", "tel"}
 TABLE_ALIGN = {"left", "right", "center"}
 
 
+MAX_TEXT = 256 * 1024  # characters of Markdown in one body or answer
+MAX_BRACKETS = 1000  # Python-Markdown's time grows with the square of unmatched '['
+
+
+class TooComplex(ValueError):
+    """Markdown that would take Python-Markdown minutes, or overflow its recursion."""
+
+
+def check_limits(text: str) -> None:
+    """Refuse text whose rendering time is not bounded, before rendering it."""
+    if len(text) > MAX_TEXT:
+        raise TooComplex(f"the text is too long ({len(text) // 1024} KB; at most "
+                         f"{MAX_TEXT // 1024} KB)")  # fmt: skip
+    brackets = text.count("[")
+    if brackets > MAX_BRACKETS:
+        raise TooComplex(f"the text has {brackets} '[' characters (at most {MAX_BRACKETS}): "
+                         "Markdown would take minutes to render it")  # fmt: skip
+
+
 @dataclass(frozen=True)
 class Rendered:
     html: str
@@ -108,7 +127,12 @@ class MarkdownRenderer:
         )
 
     def render(self, text: str) -> Rendered:
-        html = self._md.reset().convert(text)
+        """Render Markdown to safe HTML; raise TooComplex for text it cannot bound."""
+        check_limits(text)
+        try:
+            html = self._md.reset().convert(text)
+        except RecursionError:
+            raise TooComplex("lists or quotes are nested too deeply to render") from None
         safe = self._cleaner.clean(html)
         return Rendered(html if self.raw_html else safe, first_paragraph_text(safe))
 

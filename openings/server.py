@@ -24,6 +24,7 @@ EVENTS = "/__openings/events"
 LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "[::1]", "::1"})
 MAX_URL = 8192
 KEEPALIVE = 15.0
+CLIENT_TIMEOUT = 10.0
 EMPTY_PAGE = b"<!doctype html><html lang=en><title>Not built yet</title><body></body></html>"
 
 
@@ -69,7 +70,15 @@ class PreviewServer(ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = False
 
-    def __init__(self, address: tuple[str, int], root: Path, prefix: str, state: LiveState):
+    def __init__(
+        self,
+        address: tuple[str, int],
+        root: Path,
+        prefix: str,
+        state: LiveState,
+        client_timeout: float = CLIENT_TIMEOUT,
+    ) -> None:
+        self.client_timeout = client_timeout
         self.root = root.resolve()
         self.prefix = prefix if prefix.endswith("/") else prefix + "/"
         self.state = state
@@ -90,6 +99,10 @@ class PreviewHandler(BaseHTTPRequestHandler):
     server: PreviewServer
     server_version = "openings-serve"
     protocol_version = "HTTP/1.1"
+
+    def setup(self) -> None:
+        self.timeout = self.server.client_timeout  # a client silent this long is dropped
+        super().setup()
 
     def log_message(self, format: str, *args: object) -> None:
         pass
@@ -141,7 +154,10 @@ class PreviewHandler(BaseHTTPRequestHandler):
 
     def resolve(self, path: str) -> tuple[Path | None, str]:
         """The file for a URL path (or None), or a path to redirect to."""
-        decoded = unquote(path, errors="strict") if "%" in path else path
+        try:
+            decoded = unquote(path, errors="strict") if "%" in path else path
+        except UnicodeDecodeError:  # e.g. overlong encodings of "."
+            return None, ""
         prefix = self.server.prefix
         if "\x00" in decoded or "\\" in decoded or not decoded.startswith(prefix):
             return None, ""
@@ -207,6 +223,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
         self.send_header("Connection", "close")
         self.end_headers()
         self.close_connection = True
+        self.connection.settimeout(None)  # long-lived: the server writes, the browser waits
         state = self.server.state
         try:
             self.wfile.write(b": connected\n\n")

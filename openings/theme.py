@@ -189,6 +189,8 @@ def template_error(exc: BaseException, name: str, report: Report) -> None:
         message = f"template {exc.name!r} not found"
     elif isinstance(exc, jinja2.UndefinedError):
         message = f"undefined in template: {exc.message}"
+    elif isinstance(exc, RecursionError):
+        message = "templates include or extend each other without end"
     else:
         message = f"template error: {exc}"
     report.error(path, line, message)

@@ -6,9 +6,11 @@ nothing is written into the output folder itself, only renamed at the end.
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import os
 import shutil
+import sys
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,11 +55,22 @@ def check_output_dir(output: Path, root: Path, protected: Iterable[Path]) -> Non
         raise OutputFolderError(output, 1, f"{output} exists and is not a folder")
 
 
-def static_files(folders: Iterable[tuple[Path, str]]) -> list[StaticFile]:
-    """Files to copy: (folder, destination prefix) pairs; later folders win ties."""
+def static_files(
+    folders: Iterable[tuple[Path, str]], report: Report, inside: Iterable[Path] = ()
+) -> list[StaticFile]:
+    """Files to copy: (folder, destination prefix) pairs; later folders win ties.
+
+    A file that links to a place outside `inside` (the project, Openings' themes) is an
+    error: it would publish a file from elsewhere on the machine.
+    """
+    allowed = [p.resolve() for p in inside]
     chosen: dict[str, StaticFile] = {}
     for folder, prefix in folders:
         for path in sorted(_walk(folder)):
+            if path.is_symlink() and not any(path.resolve().is_relative_to(a) for a in allowed):
+                report.error(path, 1, "this file links to a place outside the project; "
+                             "static files must be inside it")  # fmt: skip
+                continue
             rel = path.relative_to(folder).as_posix()
             chosen[prefix + rel] = StaticFile(path, prefix + rel)
     return list(chosen.values())
@@ -125,9 +138,17 @@ class Writer:
         self.write(rel, source.read_bytes())
 
     def commit(self) -> None:
-        """Put the new tree in place of the output; the old one is removed after."""
-        old = self.output.parent / f".{self.output.name}{OLD_TAG}{os.getpid()}"
-        if self.output.exists():
+        """Put the new tree in place of the output; the old one is removed after.
+
+        On Linux the two folders are exchanged in one atomic step, so a build killed at
+        any moment leaves either the old site or the new one at the output's path.
+        """
+        if not self.output.exists():
+            os.rename(self.tmp, self.output)
+        elif exchange(self.tmp, self.output):
+            shutil.rmtree(self.tmp, ignore_errors=True)  # now holds the old site
+        else:
+            old = self.output.parent / f".{self.output.name}{OLD_TAG}{os.getpid()}"
             os.rename(self.output, old)
             try:
                 os.rename(self.tmp, self.output)
@@ -135,12 +156,35 @@ class Writer:
                 os.rename(old, self.output)
                 raise
             shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.rename(self.tmp, self.output)
+
+
+def exchange(a: Path, b: Path) -> bool:
+    """Swap two paths atomically (Linux renameat2); False where that is not available."""
+    if sys.platform != "linux":
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
+        return True
+    errno = ctypes.get_errno()
+    if errno in (22, 38, 95):  # EINVAL, ENOSYS, EOPNOTSUPP: the file system cannot
+        return False
+    raise OSError(errno, os.strerror(errno), str(b))
 
 
 def sweep(output: Path) -> None:
-    """Remove what killed builds left beside the output (only our own names)."""
+    """Remove what killed builds left beside the output (only our own names).
+
+    A build killed between the two renames of the fallback swap leaves no output but
+    the old site under its temporary name: that is put back, not removed.
+    """
+    olds = sorted(output.parent.glob(f".{output.name}{OLD_TAG}*"))
+    if not output.exists() and olds:
+        os.rename(olds[-1], output)
     for tag in (TMP_TAG, OLD_TAG):
         for leftover in output.parent.glob(f".{output.name}{tag}*"):
             if leftover.is_dir() and leftover.name.removeprefix(f".{output.name}{tag}").isdigit():
@@ -153,7 +197,7 @@ def render_page(env: jinja2.Environment, page: PlannedPage, report: Report) -> b
     assert page.template is not None
     try:
         return env.get_template(page.template).render(page.full_context()).encode("utf-8")
-    except jinja2.TemplateError as exc:
+    except (jinja2.TemplateError, RecursionError) as exc:
         template_error(exc, page.template, report)
         return None
 
@@ -169,14 +213,37 @@ def write_site(
     """Render every page and copy every static file, then swap; errors keep the old site."""
     check_collisions(plan, statics, report)
     report.raise_if_errors()
+    try:
+        _write_all(env, plan, statics, output, report, jobs)
+    except OSError as exc:
+        report.error(output, 1, write_error(exc))
+        report.raise_if_errors()
+
+
+def write_error(exc: OSError) -> str:
+    where = f" {exc.filename}" if exc.filename else ""
+    return f"cannot write the site{where}: {exc.strerror or exc}; the previous output is unchanged"
+
+
+def _write_all(
+    env: jinja2.Environment,
+    plan: list[PlannedPage],
+    statics: list[StaticFile],
+    output: Path,
+    report: Report,
+    jobs: int,
+) -> None:
     with Writer(output) as writer:
 
         def render_and_write(pages: Sequence[PlannedPage]) -> list[Problem]:
             own = Report(report.root)
-            for page in pages:
-                data = render_page(env, page, own)
-                if data is not None and not own.has_errors:
-                    writer.write(page.output_file, data)
+            try:
+                for page in pages:
+                    data = render_page(env, page, own)
+                    if data is not None and not own.has_errors:
+                        writer.write(page.output_file, data)
+            except OSError as exc:  # in a worker: say it, the parent stops
+                own.error(output, 1, write_error(exc))
             return own.problems
 
         # Interleaved, so each process gets its share of the long listing pages.
