@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -106,6 +106,7 @@ def prepare(
     cache: ParseCache | None = None,
     cards: dict[tuple[str, str], Any] | None = None,
     bytecode: MemoryBytecodeCache | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> Prepared:
     """config -> content -> plan; raise BuildFailed after reporting every error."""
     try:
@@ -117,6 +118,8 @@ def prepare(
     except SiteError as exc:
         report.error(exc.problem.path, exc.problem.line, exc.problem.message)
         raise BuildFailed(sorted(report.problems)) from None
+    if progress:
+        progress(f"Reading the roles in {report.display(options.content_dir)}")
     site = load_site(
         options.content_dir, config, report, today=moment.date(), include_drafts=options.drafts,
         dates=file_dates(options.content_dir, ZoneInfo(config.timezone)), cache=cache,
@@ -134,13 +137,22 @@ def prepare(
 
 
 def build_site(
-    options: BuildOptions, *, write: bool = True, environ: Mapping[str, str] = os.environ
+    options: BuildOptions,
+    *,
+    write: bool = True,
+    environ: Mapping[str, str] = os.environ,
+    progress: Callable[[str], None] | None = None,
 ) -> BuildResult:
-    """Build the site (or, with write=False, only check it); raise BuildFailed on errors."""
+    """Build the site (or, with write=False, only check it); raise BuildFailed on errors.
+
+    `progress`, when given, is told what the build is doing as it starts each stage.
+    """
     started = time.perf_counter()
     report = Report(options.root)
-    ready = prepare(options, report, environ, check_output=write)
+    ready = prepare(options, report, environ, check_output=write, progress=progress)
     if write:
+        if progress:
+            progress(f"Rendering {len(ready.plan):,} pages")
         write_site(ready.env, ready.plan, ready.statics, options.output_dir, report, options.jobs)
     return BuildResult(ready.site, len(ready.plan), time.perf_counter() - started, report.warnings)
 

@@ -12,6 +12,7 @@ import os
 import signal
 import sys
 import threading
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
@@ -111,11 +112,33 @@ def run(args: argparse.Namespace, root: Path) -> int:
         return 1 if args.strict and result.warnings else 0
     if args.command == "serve":
         return serve(options, args.host, args.port)
-    result = build_site(options)
+    show = None if args.quiet or not sys.stderr.isatty() else Progress(sys.stderr)
+    try:
+        result = build_site(options, progress=show)
+    finally:
+        if show:
+            show.done()
     print_problems(result.warnings)
     if not args.quiet:
         print(result.summary(options.output_dir))
     return 0
+
+
+class Progress:
+    """One status line on a terminal, rewritten in place as the build moves on."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.started = time.perf_counter()
+
+    def __call__(self, stage: str) -> None:
+        elapsed = time.perf_counter() - self.started
+        self.stream.write(f"\r\x1b[K{stage}… ({elapsed:.1f} s)")
+        self.stream.flush()
+
+    def done(self) -> None:
+        self.stream.write("\r\x1b[K")
+        self.stream.flush()
 
 
 def serve(options: BuildOptions, host: str, port: int) -> int:

@@ -147,3 +147,27 @@ def test_new_with_a_title_that_needs_quoting(write_site):
 def test_the_repository_example_site_checks_clean():
     result = run(REPO, "check", "--strict")
     assert result.returncode == 0, result.stderr
+
+
+def test_progress_on_a_terminal_and_silence_elsewhere(write_site):
+    import os
+    import pty
+
+    root = write_site({"content/roles/a.md": role("A")})
+    leader, follower = pty.openpty()
+    environ = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(REPO), **ENVIRON}
+    proc = subprocess.run(
+        [sys.executable, str(REPO / "build.py"), "build"],
+        cwd=root,
+        env=environ,
+        stderr=follower,
+        stdout=subprocess.PIPE,
+        timeout=120,
+    )
+    os.close(follower)
+    shown = os.read(leader, 65536).decode()
+    os.close(leader)
+    assert proc.returncode == 0
+    assert "Reading the roles in content" in shown and "Rendering " in shown
+    plain = run(root, "build")  # stderr is a pipe: no progress, only the summary on stdout
+    assert plain.stderr == "" and plain.stdout.startswith("Built 1 roles")

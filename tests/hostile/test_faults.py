@@ -72,6 +72,7 @@ def test_a_build_killed_at_any_moment_never_leaves_a_half_written_output(write_s
             current = target
         elif now != digests[current]:
             half_written += 1
+    print(f"{KILLS} kills, {killed_mid_way} while the build ran, {half_written} half-written")
     assert half_written == 0
     assert killed_mid_way >= KILLS // 3  # most kills landed while the build was running
     assert cli(root).wait() == 0  # and the next build sweeps what the kills left
