@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 import jinja2
 
 from . import i18n
+from .cache import BuildCache
 from .config import SiteConfig, load_config, parse_base_url
 from .content import ParseCache, load_site
 from .dates import build_moment, iso_datetime, start_of_day
@@ -40,6 +41,8 @@ from .theme import (
 from .urls import ASSETS, skill_key
 from .writer import StaticFile, check_output_dir, static_files, write_changed, write_site
 
+CACHE_DIR = ".openings-cache"
+
 
 @dataclass(frozen=True)
 class BuildOptions:
@@ -50,6 +53,7 @@ class BuildOptions:
     base_url: str | None = None
     drafts: bool = False
     jobs: int = field(default_factory=default_jobs)  # processes for parsing and rendering
+    cache: bool = True  # keep parsed files and page fingerprints in .openings-cache/
 
     @property
     def content_dir(self) -> Path:
@@ -58,6 +62,10 @@ class BuildOptions:
     @property
     def output_dir(self) -> Path:
         return self.output or self.root / "output"
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.root / CACHE_DIR
 
     def overrides(self) -> dict[str, str]:
         result = {}
@@ -77,13 +85,14 @@ class BuildResult:
     pages: int
     seconds: float
     warnings: list[Problem]
+    written: int = 0  # files rendered or copied (the others were unchanged)
 
     def summary(self, output: Path) -> str:
         site = self.site
         rate = self.pages / self.seconds if self.seconds > 0 else 0.0
         return (
             f"Built {len(site.roles)} roles, {self.pages} pages, {len(site.skills)} skills "
-            f"in {self.seconds:.2f} s ({rate:,.0f} pages/s) -> {output}"
+            f"in {self.seconds:.2f} s ({rate:,.0f} pages/s; {self.written} written) -> {output}"
         )
 
 
@@ -107,6 +116,7 @@ def prepare(
     cards: dict[tuple[str, str], Any] | None = None,
     bytecode: MemoryBytecodeCache | None = None,
     progress: Callable[[str], None] | None = None,
+    disk: BuildCache | None = None,
 ) -> Prepared:
     """config -> content -> plan; raise BuildFailed after reporting every error."""
     try:
@@ -123,7 +133,7 @@ def prepare(
     site = load_site(
         options.content_dir, config, report, today=moment.date(), include_drafts=options.drafts,
         dates=file_dates(options.content_dir, ZoneInfo(config.timezone)), cache=cache,
-        jobs=options.jobs,
+        jobs=options.jobs, disk=disk,
     )  # fmt: skip
     warn_site(site, report)
     globals_ = {"site": site.view, "config": config, "theme": theme}
@@ -149,12 +159,16 @@ def build_site(
     """
     started = time.perf_counter()
     report = Report(options.root)
-    ready = prepare(options, report, environ, check_output=write, progress=progress)
+    disk = BuildCache(options.cache_dir) if write and options.cache else None
+    ready = prepare(options, report, environ, check_output=write, progress=progress, disk=disk)
+    written = 0
     if write:
         if progress:
             progress(f"Rendering {len(ready.plan):,} pages")
-        write_site(ready.env, ready.plan, ready.statics, options.output_dir, report, options.jobs)
-    return BuildResult(ready.site, len(ready.plan), time.perf_counter() - started, report.warnings)
+        written = write_site(ready.env, ready.plan, ready.statics, options.output_dir, report,
+                             options.jobs, disk)  # fmt: skip
+    return BuildResult(ready.site, len(ready.plan), time.perf_counter() - started,
+                       report.warnings, written)  # fmt: skip
 
 
 class BuildSession:

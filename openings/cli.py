@@ -38,6 +38,9 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument(
         "--jobs", type=int, default=0, help="processes to use (default: one per core)"
     )
+    build.add_argument(
+        "--no-cache", action="store_true", help="ignore and do not write .openings-cache/"
+    )
     serve = sub.add_parser("serve", help="build, serve, watch, rebuild and live-reload")
     _site_options(serve)
     serve.add_argument("--output", type=Path, help="output folder (default: output/)")
@@ -71,6 +74,7 @@ def options_from(args: argparse.Namespace, root: Path) -> BuildOptions:
         base_url=args.base_url,
         drafts=args.drafts,
         jobs=jobs or default_jobs(),
+        cache=not getattr(args, "no_cache", False),
     )
 
 

@@ -156,9 +156,9 @@ def load_config(content_dir: Path, report: Report, overrides: dict[str, str]) ->
     return SiteConfig(**values, path=report.display(path))
 
 
-def read_text(path: Path, report: Report) -> str:
+def read_text(path: Path, report: Report, data: bytes | None = None) -> str:
     """Read a UTF-8 text file (a BOM is dropped); undecodable bytes are an error."""
-    data = path.read_bytes()
+    data = path.read_bytes() if data is None else data
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -15,6 +15,7 @@ import yaml
 from babel.numbers import list_currencies
 
 from . import frontmatter as fm
+from .cache import BuildCache
 from .config import SiteConfig, email, http_url, read_text
 from .dates import is_closed
 from .errors import Problem, Report, SiteError
@@ -165,6 +166,7 @@ class ContentLoader:
     today: dt.date
     dates: FileDates
     cache: ParseCache | None = None
+    disk: BuildCache | None = None
 
     def _dates(self, folder: str, path: Path, posted: dt.date | None) -> tuple[dt.date, dt.date]:
         """(posted, last changed): front matter, else git, else the build date."""
@@ -198,10 +200,33 @@ class ContentLoader:
                 self.config.base_url, self.config.raw_html)  # fmt: skip
 
     def _parse(self, path: Path, schema_for: Any) -> Parsed | None:
-        errors_before = sum(p.is_error for p in self.report.problems)
+        """Parse a file, or take it from the build cache by the hash of its bytes."""
         try:
             check_file(path, self.root)
-            text = read_text(path, self.report)
+            data = path.read_bytes()
+        except SiteError as exc:
+            self.report.error(path, exc.problem.line, exc.problem.message)
+            return None
+        except OSError as exc:
+            self.report.error(path, 1, f"cannot read the file: {exc.strerror or exc}")
+            return None
+        if self.disk is None:
+            return self._parse_bytes(path, data, schema_for)
+        key = self.disk.key(data, self.report.display(path), schema_for.__name__,
+                            self.config.base_url, self.config.raw_html)  # fmt: skip
+        hit = self.disk.load(key)
+        if isinstance(hit, tuple) and len(hit) == 2 and isinstance(hit[1], list):
+            self.report.problems.extend(hit[1])
+            return hit[0]
+        before = len(self.report.problems)
+        parsed = self._parse_bytes(path, data, schema_for)
+        self.disk.store(key, (parsed, self.report.problems[before:]))
+        return parsed
+
+    def _parse_bytes(self, path: Path, data: bytes, schema_for: Any) -> Parsed | None:
+        errors_before = sum(p.is_error for p in self.report.problems)
+        try:
+            text = read_text(path, self.report, data)
             doc = fm.split_front_matter(text, path)
             node = fm.compose(doc.yaml_text, path, doc.yaml_line)
         except SiteError as exc:
@@ -389,13 +414,14 @@ def load_site(
     dates: FileDates | None = None,
     cache: ParseCache | None = None,
     jobs: int = 1,
+    disk: BuildCache | None = None,
 ) -> Site:
     """Read every role and page, reporting every problem into `report`."""
     loader = ContentLoader(
         report.root, config,
         cache.renderer(config) if cache else MarkdownRenderer(config.urls, config.raw_html),
         report, today,
-        dates or FileDates(), cache,
+        dates or FileDates(), cache, disk,
     )  # fmt: skip
     role_files = content_files(content_dir / ROLES_DIR)
     page_files = content_files(content_dir / PAGES_DIR)

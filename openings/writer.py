@@ -17,6 +17,7 @@ from pathlib import Path
 
 import jinja2
 
+from .cache import BuildCache, PageRecord, still_written
 from .errors import OutputFolderError, Problem, Report
 from .fingerprint import digest_of, template_digests
 from .pages import PlannedPage
@@ -137,6 +138,17 @@ class Writer:
     def copy(self, source: Path, rel: str) -> None:
         self.write(rel, source.read_bytes())
 
+    def link(self, source: Path, rel: str) -> None:
+        """Reuse a file of the current output (a hard link: no bytes are copied)."""
+        path = self.tmp / rel
+        if path.parent not in self._made:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._made.add(path.parent)
+        try:
+            os.link(source, path)
+        except OSError:  # another file system, or links not allowed: copy instead
+            path.write_bytes(source.read_bytes())
+
     def commit(self) -> None:
         """Put the new tree in place of the output; the old one is removed after.
 
@@ -209,15 +221,63 @@ def write_site(
     output: Path,
     report: Report,
     jobs: int = 1,
-) -> None:
-    """Render every page and copy every static file, then swap; errors keep the old site."""
+    cache: BuildCache | None = None,
+) -> int:
+    """Render every page and copy every static file, then swap; errors keep the old site.
+
+    With a cache, a page whose fingerprint matches the last build's, and whose file is
+    still the one that build wrote, is linked from the current output instead of
+    rendered; when that holds for every file, nothing is written at all. Returns how
+    many files were rendered or copied.
+    """
     check_collisions(plan, statics, report)
     report.raise_if_errors()
+    fingerprints = page_fingerprints(env, plan) | static_fingerprints(statics)
+    previous = cache.load_pages(output) if cache is not None and output.is_dir() else {}
+    reuse = {
+        rel for rel, fp in fingerprints.items()
+        if (record := previous.get(rel)) and record.fingerprint == fp
+        and still_written(output / rel, record)
+    }  # fmt: skip
+    if previous and reuse == set(fingerprints) == set(previous):
+        return 0  # nothing changed: the output is already this build's
     try:
-        _write_all(env, plan, statics, output, report, jobs)
+        _write_all(env, plan, statics, output, report, jobs, reuse)
     except OSError as exc:
         report.error(output, 1, write_error(exc))
         report.raise_if_errors()
+    if cache is not None:
+        cache.store_pages(output, records(output, fingerprints))
+    return len(fingerprints) - len(reuse)
+
+
+def page_fingerprints(env: jinja2.Environment, plan: list[PlannedPage]) -> dict[str, str]:
+    """Output file -> fingerprint of everything its bytes are made from."""
+    templates = template_digests(env)
+    site = digest_of(env.globals["site"], env.globals["config"])
+    result = {}
+    for page in plan:
+        inputs = page.fingerprint_inputs()
+        if isinstance(inputs, bytes):
+            inputs = hashlib.blake2b(inputs, digest_size=16).hexdigest()
+        result[page.output_file] = digest_of(templates.get(page.template or "", ""), site, inputs)
+    return result
+
+
+def static_fingerprints(statics: list[StaticFile]) -> dict[str, str]:
+    result = {}
+    for static in statics:
+        st = static.source.stat()
+        result[static.dest] = f"static:{static.source}:{st.st_size}:{st.st_mtime_ns}"
+    return result
+
+
+def records(output: Path, fingerprints: dict[str, str]) -> dict[str, PageRecord]:
+    result = {}
+    for rel, fp in fingerprints.items():
+        st = (output / rel).stat()
+        result[rel] = PageRecord(fp, st.st_size, st.st_mtime_ns)
+    return result
 
 
 def write_error(exc: OSError) -> str:
@@ -232,8 +292,13 @@ def _write_all(
     output: Path,
     report: Report,
     jobs: int,
+    reuse: set[str] = frozenset(),  # type: ignore[assignment]
 ) -> None:
     with Writer(output) as writer:
+        for rel in sorted(reuse):
+            writer.link(output / rel, rel)
+        plan = [page for page in plan if page.output_file not in reuse]
+        statics = [static for static in statics if static.dest not in reuse]
 
         def render_and_write(pages: Sequence[PlannedPage]) -> list[Problem]:
             own = Report(report.root)
@@ -279,16 +344,12 @@ def write_changed(
     """
     check_collisions(plan, statics, report)
     report.raise_if_errors()
-    templates = template_digests(env)
-    site = digest_of(env.globals["site"], env.globals["config"])
+    fingerprints = page_fingerprints(env, plan)
     current: dict[str, tuple[str, str]] = {}
     files: dict[str, bytes] = {}
     for page in plan:
         rel = page.output_file
-        inputs = page.fingerprint_inputs()
-        if isinstance(inputs, bytes):
-            inputs = hashlib.blake2b(inputs, digest_size=16).hexdigest()
-        fp = digest_of(templates.get(page.template or "", ""), site, inputs)
+        fp = fingerprints[rel]
         old = previous.get(rel)
         if old is not None and old[0] == fp and (output / rel).is_file():
             current[rel] = old

@@ -23,7 +23,7 @@ def test_a_failed_build_leaves_the_output_exactly_as_it_was(write_site):
     with pytest.raises(BuildFailed):
         build(root)
     assert tree_digest(root / "output") == before
-    assert sorted(p.name for p in root.iterdir()) == ["content", "output"]
+    assert sorted(p.name for p in root.iterdir()) == [".openings-cache", "content", "output"]
 
 
 def test_a_template_error_at_render_time_leaves_the_output_as_it_was(write_site):

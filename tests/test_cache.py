@@ -1,0 +1,121 @@
+"""The build cache: used when it holds, rebuilt when it is missing, stale or corrupt."""
+
+from __future__ import annotations
+
+import os
+import pickle
+import shutil
+from pathlib import Path
+
+from conftest import build, role, tree_digest
+
+from openings.cache import BuildCache
+
+
+def site_of_roles(write_site, n: int = 12) -> Path:
+    files = {
+        f"content/roles/r{i}.md": role(
+            f"Role {i}", skills=f"[Go, S{i % 3}]", department=f"Team {i % 2}"
+        )
+        for i in range(n)
+    }
+    return write_site(files)
+
+
+def fresh(root: Path, tmp: Path) -> dict[str, str]:
+    """The digest of a full build without any cache."""
+    out = tmp / "fresh"
+    shutil.rmtree(out, ignore_errors=True)
+    build(root, output=out, cache=False)
+    return tree_digest(out)
+
+
+def test_an_unchanged_site_writes_nothing(write_site, tmp_path):
+    root = site_of_roles(write_site)
+    first = build(root)
+    assert first.written == first.pages + 2  # and the two theme files
+    mtimes = {p: p.stat().st_mtime_ns for p in (root / "output").rglob("*") if p.is_file()}
+    again = build(root)
+    assert again.written == 0
+    assert {p: p.stat().st_mtime_ns for p in mtimes} == mtimes
+    assert tree_digest(root / "output") == fresh(root, tmp_path)
+
+
+def test_one_changed_role_rewrites_only_what_shows_it(write_site, tmp_path):
+    root = site_of_roles(write_site)
+    build(root)
+    path = root / "content/roles/r5.md"
+    path.write_text(path.read_text().replace("We move data.", "We move more data."))
+    result = build(root)
+    # Its page, the lists that show its summary (index, skills, team, related roles on
+    # other roles' pages), the feeds: not the rest.
+    assert 0 < result.written < result.pages // 2, result.written
+    assert tree_digest(root / "output") == fresh(root, tmp_path)
+
+
+def test_a_corrupt_cache_is_rebuilt(write_site, tmp_path):
+    root = site_of_roles(write_site)
+    build(root)
+    entries = list((root / ".openings-cache/parsed").rglob("*.pickle"))
+    assert len(entries) == 12
+    for i, entry in enumerate(entries):
+        entry.write_bytes([b"", b"garbage", pickle.dumps({"not": "parsed"})[:-3]][i % 3])
+    (root / ".openings-cache/pages.json").write_text("{ not json")
+    (root / "content/roles/r1.md").write_text(role("Role one, renamed"))
+    build(root)
+    assert tree_digest(root / "output") == fresh(root, tmp_path)
+
+
+def test_a_tampered_cache_never_runs_code(write_site, tmp_path):
+    root = site_of_roles(write_site, 2)
+    build(root)
+    canary = tmp_path / "pwned"
+
+    class Exploit:
+        def __reduce__(self):
+            return (os.system, (f"touch {canary}",))
+
+    for entry in (root / ".openings-cache/parsed").rglob("*.pickle"):
+        entry.write_bytes(pickle.dumps(Exploit()))
+    shutil.rmtree(root / "output")
+    build(root)
+    assert not canary.exists()
+    assert tree_digest(root / "output") == fresh(root, tmp_path)
+
+
+def test_the_cache_follows_the_settings_it_depends_on(write_site, tmp_path):
+    root = write_site({"content/roles/a.md": role("A", body='<div class="video">x</div>')})
+    build(root)
+    assert 'class="video"' not in (root / "output/roles/a/index.html").read_text()
+    site = root / "content/site.yaml"
+    site.write_text(site.read_text() + "raw_html: true\n")
+    build(root)
+    assert 'class="video"' in (root / "output/roles/a/index.html").read_text()
+    assert tree_digest(root / "output") == fresh(root, tmp_path)
+
+
+def test_an_output_file_changed_by_hand_is_written_again(write_site, tmp_path):
+    root = site_of_roles(write_site)
+    build(root)
+    page = root / "output/roles/r3/index.html"
+    page.write_text("changed by hand")
+    result = build(root)
+    assert result.written == 1
+    assert tree_digest(root / "output") == fresh(root, tmp_path)
+
+
+def test_no_cache_and_a_missing_cache(write_site, tmp_path):
+    root = site_of_roles(write_site)
+    build(root, cache=False)
+    assert not (root / ".openings-cache").exists()
+    build(root)
+    shutil.rmtree(root / ".openings-cache")
+    result = build(root)
+    assert result.written == result.pages + 2
+    assert tree_digest(root / "output") == fresh(root, tmp_path)
+
+
+def test_cache_entries_are_keyed_by_content(tmp_path):
+    cache = BuildCache(tmp_path)
+    assert cache.key(b"a", "x") != cache.key(b"b", "x") != cache.key(b"a", "y")
+    assert cache.load(cache.key(b"missing")) is None
