@@ -48,12 +48,55 @@ def row(name: str, values: list[tuple[float, float, float]]) -> str:
     )
 
 
+def timed(cmd: list[str]) -> tuple[float, float, float]:
+    """Like run(), without emptying the output first."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, _, usage = os.wait4(proc.pid, 0)
+    return time.perf_counter() - start, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+
+
+def report_rebuilds(
+    ours_cmd: list[str],
+    corpus: Path,
+    out: Path,
+    runs: int,
+    hugo_full: list[tuple[float, float, float]],
+) -> None:
+    """Rebuilds with the cache of the previous build: nothing changed; one role changed."""
+    role = sorted((corpus / "openings/roles").glob("*.md"))[
+        len(list((corpus / "openings/roles").glob("*.md"))) // 2
+    ]
+    original = role.read_text()
+    timed(ours_cmd)  # the cache and output of a complete build
+    same, one = [], []
+    try:
+        for i in range(runs):
+            same.append(timed(ours_cmd))
+            role.write_text(original + f"\nEdited for the benchmark, {i}.\n")
+            one.append(timed(ours_cmd))
+    finally:
+        role.write_text(original)
+    print(row("no change", same))
+    print(row("one role", one))
+    if hugo_full:
+        full = statistics.median(v[0] for v in hugo_full)
+        nothing = statistics.median(v[0] for v in same) / full
+        single = statistics.median(v[0] for v in one) / full
+        print(f"ratio to hugo's full build: no change {nothing:.2f}, one role {single:.2f}")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("sizes", type=int, nargs="*", default=[1000])
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--dir", type=Path, default=Path("/tmp/openings-bench"))
     ap.add_argument("--smoke", action="store_true")
+    ap.add_argument(
+        "--rebuilds",
+        action="store_true",
+        help="also time rebuilds with the cache: nothing changed, one role changed",
+    )
     args = ap.parse_args()
     sizes, runs = ([20], 1) if args.smoke else (args.sizes, args.runs)
     hugo = shutil.which("hugo") if not args.smoke else None
@@ -72,17 +115,20 @@ def main() -> int:
             "--output",
             str(args.dir / f"out-openings-{n}"),
         ]
+        cold_cmd = [*ours_cmd, "--no-cache"]  # a cold build: no cache to help it
         hugo_cmd = ["hugo", "--quiet", "--source", str(corpus / "hugo"), "--destination",
                     str(args.dir / f"out-hugo-{n}")]  # fmt: skip
         ours, theirs = [], []
         if not args.smoke:  # one warm-up of each: the corpus into the page cache
-            run(ours_cmd, args.dir / f"out-openings-{n}")
+            run(cold_cmd, args.dir / f"out-openings-{n}")
             if hugo:
                 run(hugo_cmd, args.dir / f"out-hugo-{n}")
         for _ in range(runs):
-            ours.append(run(ours_cmd, args.dir / f"out-openings-{n}"))
+            ours.append(run(cold_cmd, args.dir / f"out-openings-{n}"))
             if hugo:
                 theirs.append(run(hugo_cmd, args.dir / f"out-hugo-{n}"))
+        if args.rebuilds:
+            report_rebuilds(ours_cmd, corpus, args.dir / f"out-openings-{n}", runs, theirs)
         files = sum(1 for _ in (args.dir / f"out-openings-{n}").rglob("*.html"))
         print(f"{n} roles, {runs} run(s) each, alternating; Openings wrote {files} HTML pages")
         print(row("openings", ours))

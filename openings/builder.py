@@ -11,7 +11,7 @@ import datetime as dt
 import os
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -19,13 +19,13 @@ from zoneinfo import ZoneInfo
 import jinja2
 
 from . import i18n
-from .cache import BuildCache
+from .cache import BuildCache, inputs_digest
 from .config import SiteConfig, load_config, parse_base_url
 from .content import ParseCache, load_site
 from .dates import build_moment, iso_datetime, start_of_day
 from .errors import BuildFailed, Problem, Report, SiteError, UsageError
 from .fingerprint import digest_of, template_digests
-from .gitdates import file_dates
+from .gitdates import file_dates, git_head
 from .models import Site
 from .pages import TEMPLATES, PlannedPage, plan_pages
 from .parallel import default_jobs
@@ -81,18 +81,20 @@ class BuildOptions:
 
 @dataclass(frozen=True)
 class BuildResult:
-    site: Site
+    site: Site | None  # None when nothing had changed since the last build
     pages: int
     seconds: float
     warnings: list[Problem]
     written: int = 0  # files rendered or copied (the others were unchanged)
+    roles: int = 0
+    skills: int = 0
 
     def summary(self, output: Path) -> str:
-        site = self.site
         rate = self.pages / self.seconds if self.seconds > 0 else 0.0
+        changed = f"{self.written} written" if self.written or self.site else "nothing changed"
         return (
-            f"Built {len(site.roles)} roles, {self.pages} pages, {len(site.skills)} skills "
-            f"in {self.seconds:.2f} s ({rate:,.0f} pages/s; {self.written} written) -> {output}"
+            f"Built {self.roles} roles, {self.pages} pages, {self.skills} skills "
+            f"in {self.seconds:.2f} s ({rate:,.0f} pages/s; {changed}) -> {output}"
         )
 
 
@@ -160,15 +162,47 @@ def build_site(
     started = time.perf_counter()
     report = Report(options.root)
     disk = BuildCache(options.cache_dir) if write and options.cache else None
+    inputs = _inputs(options, environ) if disk else ""
+    if disk and inputs and (last := disk.unchanged(options.output_dir, inputs)):
+        return _unchanged_result(last, time.perf_counter() - started)
     ready = prepare(options, report, environ, check_output=write, progress=progress, disk=disk)
+    site = ready.site
     written = 0
     if write:
         if progress:
             progress(f"Rendering {len(ready.plan):,} pages")
+        summary = {
+            "pages": len(ready.plan),
+            "roles": len(site.roles),
+            "skills": len(site.skills),
+            "warnings": [list(astuple(w)) for w in report.warnings],
+        }
         written = write_site(ready.env, ready.plan, ready.statics, options.output_dir, report,
-                             options.jobs, disk)  # fmt: skip
-    return BuildResult(ready.site, len(ready.plan), time.perf_counter() - started,
-                       report.warnings, written)  # fmt: skip
+                             options.jobs, disk, inputs, summary)  # fmt: skip
+    return BuildResult(site, len(ready.plan), time.perf_counter() - started, report.warnings,
+                       written, len(site.roles), len(site.skills))  # fmt: skip
+
+
+def _inputs(options: BuildOptions, environ: Mapping[str, str]) -> str:
+    """A digest of everything the build would read, or "" when it cannot tell cheaply."""
+    report = Report(options.root)
+    try:
+        config = load_config(options.content_dir, report, options.overrides())
+        theme = load_theme(options.root, config.theme, config.path)
+        moment = _moment(config, environ)
+    except (SiteError, UsageError):
+        return ""
+    if report.problems:
+        return ""
+    folders = [options.content_dir, *theme.folders, options.root / "templates"]
+    return inputs_digest(folders, config, options.drafts, moment.date(),
+                         git_head(options.content_dir))  # fmt: skip
+
+
+def _unchanged_result(last: dict[str, Any], seconds: float) -> BuildResult:
+    warnings = [Problem(*w) for w in last.get("warnings", [])]
+    return BuildResult(None, int(last.get("pages", 0)), seconds, warnings, 0,
+                       int(last.get("roles", 0)), int(last.get("skills", 0)))  # fmt: skip
 
 
 class BuildSession:
@@ -218,8 +252,10 @@ class BuildSession:
         self.written, changed = write_changed(
             ready.env, ready.plan, ready.statics, self.options.output_dir, report, self.written
         )
-        result = BuildResult(ready.site, len(ready.plan), time.perf_counter() - started,
-                             report.warnings)  # fmt: skip
+        site = ready.site
+        result = BuildResult(site, len(ready.plan), time.perf_counter() - started,
+                             report.warnings, len(changed), len(site.roles),
+                             len(site.skills))  # fmt: skip
         return result, changed
 
 

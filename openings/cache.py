@@ -79,21 +79,47 @@ class BuildCache:
         except OSError:
             pass  # a cache that cannot be written only makes the next build slower
 
+    def _last(self, output: Path) -> dict[str, Any]:
+        try:
+            data = json.loads((self.folder / "pages.json").read_text())
+        except (OSError, ValueError):
+            return {}
+        if not isinstance(data, dict) or data.get("format") != FORMAT:
+            return {}
+        return data if data.get("output") == str(output.resolve()) else {}
+
     def load_pages(self, output: Path) -> dict[str, PageRecord]:
         """The last build's pages, if it wrote to `output`."""
         try:
-            data = json.loads((self.folder / "pages.json").read_text())
-            if data.get("format") != FORMAT or data.get("output") != str(output.resolve()):
-                return {}
-            return {rel: PageRecord(*record) for rel, record in data["pages"].items()}
-        except (OSError, ValueError, TypeError, KeyError, AttributeError):
+            pages = self._last(output).get("pages", {})
+            return {rel: PageRecord(*record) for rel, record in pages.items()}
+        except (TypeError, AttributeError, ValueError):
             return {}
 
-    def store_pages(self, output: Path, pages: dict[str, PageRecord]) -> None:
+    def unchanged(self, output: Path, inputs: str) -> dict[str, Any] | None:
+        """The last build's summary, if it had these inputs and its output is intact."""
+        last = self._last(output)
+        if not last or last.get("inputs") != inputs:
+            return None
+        pages = self.load_pages(output)
+        if not pages or not all(still_written(output / rel, r) for rel, r in pages.items()):
+            return None
+        summary = last.get("summary")
+        return summary if isinstance(summary, dict) else None
+
+    def store_pages(
+        self,
+        output: Path,
+        pages: dict[str, PageRecord],
+        inputs: str = "",
+        summary: dict[str, Any] | None = None,
+    ) -> None:
         data = {
             "format": FORMAT,
             "output": str(output.resolve()),
             "written": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "inputs": inputs,
+            "summary": summary or {},
             "pages": {rel: [r.fingerprint, r.size, r.mtime_ns] for rel, r in pages.items()},
         }
         try:
@@ -103,6 +129,24 @@ class BuildCache:
             os.replace(tmp, self.folder / "pages.json")
         except OSError:
             pass
+
+
+def inputs_digest(folders: list[Path], *settings: object) -> str:
+    """Everything a build reads, by the names, sizes and times of its files: equal digests
+    mean an unchanged site (a `git checkout` or an editor changes a file's time)."""
+    h = hashlib.blake2b(digest_size=20)
+    h.update(f"{FORMAT}:{code_digest()}:{settings!r}".encode())
+    for folder in folders:
+        h.update(b"\0" + str(folder).encode())
+        for dirpath, dirnames, filenames in os.walk(folder):
+            dirnames.sort()
+            for name in sorted(filenames):
+                try:
+                    st = os.stat(os.path.join(dirpath, name))
+                except OSError:
+                    continue
+                h.update(f"{dirpath}/{name}:{st.st_size}:{st.st_mtime_ns}:{st.st_ino}".encode())
+    return h.hexdigest()
 
 
 @lru_cache(maxsize=1)

@@ -111,7 +111,7 @@ def run(args: argparse.Namespace, root: Path) -> int:
     if args.command == "check":
         result = build_site(options, write=False)
         print_problems(result.warnings)
-        n = len(result.site.roles)
+        n = result.roles
         print(f"Checked {n} role{'s' * (n != 1)}: no errors, {len(result.warnings)} warning(s).")
         return 1 if args.strict and result.warnings else 0
     if args.command == "serve":

@@ -52,3 +52,14 @@ def file_dates(folder: Path, tz: ZoneInfo) -> FileDates:
         if status == "A":
             dates.added.setdefault(path, current)
     return dates
+
+
+def git_head(folder: Path) -> str:
+    """The commit checked out where `folder` is, or "" outside a git checkout."""
+    try:
+        return subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=folder, capture_output=True, text=True,
+            check=True, timeout=30,
+        ).stdout.strip()  # fmt: skip
+    except (OSError, subprocess.SubprocessError):
+        return ""

@@ -38,7 +38,7 @@ class Salary:
     max: int | float | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # one object per file: identity is equality, and cheap
 class Role:
     source: str  # the file, relative to the project root
     slug: str
@@ -213,15 +213,23 @@ class Site:
         a shared skill; newest first within each."""
         team = self.department_by_key.get(skill_key(role.department))
         same_team = [r for r in (team.roles if team else ()) if r is not role]
-        picked = [r for r in same_team if r.skill_keys & role.skill_keys][:limit]
-        for pool in (same_team, self._sharing_a_skill(role)):
-            picked += [r for r in pool if r not in picked][: limit - len(picked)]
-        return tuple(picked)
+        picked: dict[str, Role] = {}
+        pools = (
+            (r for r in same_team if r.skill_keys & role.skill_keys),
+            iter(same_team),
+            iter(self._sharing_a_skill(role)),
+        )
+        for pool in pools:
+            for other in pool:
+                if len(picked) == limit:
+                    return tuple(picked.values())
+                picked.setdefault(other.slug, other)
+        return tuple(picked.values())
 
     def _sharing_a_skill(self, role: Role) -> list[Role]:
-        others = [r for key in sorted(role.skill_keys) if (s := self.skill_by_key.get(key))
-                  for r in s.roles[:50] if r is not role]  # fmt: skip
-        return sorted(set(others), key=lambda r: (-r.date_posted.toordinal(), r.slug))
+        others = {r.slug: r for key in sorted(role.skill_keys) if (s := self.skill_by_key.get(key))
+                  for r in s.roles[:50] if r is not role}  # fmt: skip
+        return sorted(others.values(), key=lambda r: (-r.date_posted.toordinal(), r.slug))
 
     def department_of(self, role: Role) -> Ref | None:
         """The role's team page, or None (no department, or the role is closed)."""

@@ -14,6 +14,7 @@ import sys
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import jinja2
 
@@ -222,6 +223,8 @@ def write_site(
     report: Report,
     jobs: int = 1,
     cache: BuildCache | None = None,
+    inputs: str = "",
+    summary: dict[str, Any] | None = None,
 ) -> int:
     """Render every page and copy every static file, then swap; errors keep the old site.
 
@@ -240,14 +243,16 @@ def write_site(
         and still_written(output / rel, record)
     }  # fmt: skip
     if previous and reuse == set(fingerprints) == set(previous):
-        return 0  # nothing changed: the output is already this build's
+        if cache is not None:  # nothing to write; remember these inputs for next time
+            cache.store_pages(output, previous, inputs, summary)
+        return 0
     try:
         _write_all(env, plan, statics, output, report, jobs, reuse)
     except OSError as exc:
         report.error(output, 1, write_error(exc))
         report.raise_if_errors()
     if cache is not None:
-        cache.store_pages(output, records(output, fingerprints))
+        cache.store_pages(output, records(output, fingerprints), inputs, summary)
     return len(fingerprints) - len(reuse)
 
 

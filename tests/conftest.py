@@ -90,7 +90,7 @@ def build(root: Path, *, write: bool = True, **options: object) -> BuildResult:
 def example_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The repository's own site, built once into a temporary folder."""
     out = tmp_path_factory.mktemp("example") / "output"
-    build(REPO, output=out)
+    build(REPO, output=out, cache=False)
     return out
 
 
@@ -98,7 +98,7 @@ def example_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def example_root_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The example site built for a domain's root (no path prefix)."""
     out = tmp_path_factory.mktemp("example-root") / "output"
-    build(REPO, output=out, base_url="https://jobs.kestrel.test/")
+    build(REPO, output=out, base_url="https://jobs.kestrel.test/", cache=False)
     return out
 
 

@@ -119,3 +119,26 @@ def test_cache_entries_are_keyed_by_content(tmp_path):
     cache = BuildCache(tmp_path)
     assert cache.key(b"a", "x") != cache.key(b"b", "x") != cache.key(b"a", "y")
     assert cache.load(cache.key(b"missing")) is None
+
+
+def test_the_no_change_shortcut_and_what_breaks_it(write_site, tmp_path):
+    root = write_site({"content/roles/a.md": role("A", skils="[Go]"),
+                       "content/roles/b.md": role("B", valid_through="2026-11-27")})
+    first = build(root)
+    again = build(root)
+    assert again.site is None and again.written == 0  # only stat work was done
+    assert [str(w) for w in again.warnings] == [str(w) for w in first.warnings]
+    assert "nothing changed" in again.summary(root / "output")
+    assert (again.roles, again.pages, again.skills) == (first.roles, first.pages, first.skills)
+    # A template edited: a full pass again (and the pages that use it are written).
+    (root / "templates").mkdir()
+    (root / "templates/404.html").write_text("Lost.\n")
+    edited = build(root)
+    assert edited.site is not None and edited.written == 1
+    # The next day: role b closes without any file changing.
+    from openings.builder import BuildOptions, build_site
+
+    next_day = {"SOURCE_DATE_EPOCH": str(1795780800 + 86_400)}
+    later = build_site(BuildOptions(root=root), environ=next_day)
+    assert later.site is not None and later.written > 0
+    assert "This position is closed." in (root / "output/roles/b/index.html").read_text()

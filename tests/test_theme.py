@@ -117,7 +117,7 @@ def test_the_default_theme_makes_no_external_requests():
 
 def test_the_compact_theme_extends_default_with_its_card_and_stylesheet(tmp_path):
     out = tmp_path / "compact"
-    build(REPO, output=out, theme="compact")
+    build(REPO, output=out, theme="compact", cache=False)
     index = html(out / "index.html")
     assert len(index.cssselect(".role-card--row")) == 8
     sheets = [link.get("href") for link in index.cssselect('link[rel="stylesheet"]')]
