@@ -212,8 +212,7 @@ class ContentLoader:
             return None
         if self.disk is None:
             return self._parse_bytes(path, data, schema_for)
-        key = self.disk.key(data, self.report.display(path), schema_for.__name__,
-                            self.config.base_url, self.config.raw_html)  # fmt: skip
+        key = self._disk_key(data, path, schema_for)
         hit = self.disk.load(key)
         if isinstance(hit, tuple) and len(hit) == 2 and isinstance(hit[1], list):
             self.report.problems.extend(hit[1])
@@ -271,8 +270,15 @@ class ContentLoader:
     def parse_all(self, paths: Sequence[Path], schema_for: Any, jobs: int) -> list[Parsed | None]:
         """Parse files in up to `jobs` processes; report their problems in file order."""
         cache = self.cache
+        from_disk: dict[Path, tuple[Parsed | None, list[Problem]]] = {}
         if cache is not None:  # only what changed goes to the workers
             todo = [p for p in paths if not self._cached(p, schema_for)]
+        elif self.disk is not None:  # files the build cache knows are read here, not sent
+            for path in paths:
+                hit = self._from_disk(path, schema_for)
+                if hit is not None:
+                    from_disk[path] = hit
+            todo = [p for p in paths if p not in from_disk]
         else:
             todo = list(paths)
         fresh = dict(
@@ -283,6 +289,7 @@ class ContentLoader:
             )
         )
         parsed_files = []
+        fresh.update(from_disk)
         for path in paths:
             if path in fresh:
                 parsed, problems = fresh[path]
@@ -294,6 +301,24 @@ class ContentLoader:
             self.report.problems.extend(problems)
             parsed_files.append(parsed)
         return parsed_files
+
+    def _from_disk(self, path: Path, schema_for: Any) -> tuple[Parsed | None, list[Problem]] | None:
+        """A file's parse from the build cache, or None to parse it."""
+        assert self.disk is not None
+        try:
+            check_file(path, self.root)
+            key = self._disk_key(path.read_bytes(), path, schema_for)
+        except (SiteError, OSError):
+            return None  # parsing it says why
+        hit = self.disk.load(key)
+        if isinstance(hit, tuple) and len(hit) == 2 and isinstance(hit[1], list):
+            return hit
+        return None
+
+    def _disk_key(self, data: bytes, path: Path, schema_for: Any) -> str:
+        assert self.disk is not None
+        return self.disk.key(data, self.report.display(path), schema_for.__name__,
+                             self.config.base_url, self.config.raw_html)  # fmt: skip
 
     def _cached(self, path: Path, schema_for: Any) -> bool:
         hit = self.cache.entries.get(path) if self.cache else None

@@ -210,26 +210,23 @@ class Site:
 
     def related(self, role: Role, limit: int = 3) -> tuple[Role, ...]:
         """Open roles like this one: same team and a shared skill, then same team, then
-        a shared skill; newest first within each."""
+        a shared skill; newest first within each. Stops looking once it has enough."""
         team = self.department_by_key.get(skill_key(role.department))
-        same_team = [r for r in (team.roles if team else ()) if r is not role]
+        team_roles = team.roles if team else ()
+        sharing = (r for key in sorted(role.skill_keys) if (s := self.skill_by_key.get(key))
+                   for r in s.roles)  # fmt: skip
         picked: dict[str, Role] = {}
-        pools = (
-            (r for r in same_team if r.skill_keys & role.skill_keys),
-            iter(same_team),
-            iter(self._sharing_a_skill(role)),
-        )
-        for pool in pools:
+        for pool in (
+            (r for r in team_roles if r.skill_keys & role.skill_keys),
+            iter(team_roles),
+            sharing,
+        ):
             for other in pool:
                 if len(picked) == limit:
                     return tuple(picked.values())
-                picked.setdefault(other.slug, other)
+                if other is not role:
+                    picked.setdefault(other.slug, other)
         return tuple(picked.values())
-
-    def _sharing_a_skill(self, role: Role) -> list[Role]:
-        others = {r.slug: r for key in sorted(role.skill_keys) if (s := self.skill_by_key.get(key))
-                  for r in s.roles[:50] if r is not role}  # fmt: skip
-        return sorted(others.values(), key=lambda r: (-r.date_posted.toordinal(), r.slug))
 
     def department_of(self, role: Role) -> Ref | None:
         """The role's team page, or None (no department, or the role is closed)."""

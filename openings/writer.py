@@ -10,6 +10,7 @@ import ctypes
 import hashlib
 import os
 import shutil
+import subprocess
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -159,7 +160,7 @@ class Writer:
         if not self.output.exists():
             os.rename(self.tmp, self.output)
         elif exchange(self.tmp, self.output):
-            shutil.rmtree(self.tmp, ignore_errors=True)  # now holds the old site
+            remove_later(self.tmp)  # now holds the old site
         else:
             old = self.output.parent / f".{self.output.name}{OLD_TAG}{os.getpid()}"
             os.rename(self.output, old)
@@ -169,6 +170,21 @@ class Writer:
                 os.rename(old, self.output)
                 raise
             shutil.rmtree(old, ignore_errors=True)
+
+
+def remove_later(folder: Path) -> None:
+    """Remove a folder in a detached process, so the build need not wait for it.
+
+    The new site is already in place; if the removal is cut short, the next build's
+    sweep finishes it (the folder keeps its temporary name).
+    """
+    rm = shutil.which("rm")
+    if rm is None:
+        shutil.rmtree(folder, ignore_errors=True)
+        return
+    subprocess.Popen([rm, "-rf", "--", str(folder)], start_new_session=True,
+                     stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                     stderr=subprocess.DEVNULL)  # fmt: skip
 
 
 def exchange(a: Path, b: Path) -> bool:

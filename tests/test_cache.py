@@ -122,8 +122,12 @@ def test_cache_entries_are_keyed_by_content(tmp_path):
 
 
 def test_the_no_change_shortcut_and_what_breaks_it(write_site, tmp_path):
-    root = write_site({"content/roles/a.md": role("A", skils="[Go]"),
-                       "content/roles/b.md": role("B", valid_through="2026-11-27")})
+    root = write_site(
+        {
+            "content/roles/a.md": role("A", skils="[Go]"),
+            "content/roles/b.md": role("B", valid_through="2026-11-27"),
+        }
+    )
     first = build(root)
     again = build(root)
     assert again.site is None and again.written == 0  # only stat work was done

@@ -41,6 +41,9 @@ def test_publish_workflow():
     )
     assert check < make
     assert "steps.pages.outputs.base_url" in runs[make]
+    cache = build[uses.index("actions/cache")]
+    assert ".openings-cache" in cache["with"]["path"] and cache["with"]["restore-keys"]
+    assert uses.index("actions/cache") < runs.index("python build.py check")
     upload = build[uses.index("actions/upload-pages-artifact")]
     assert upload["with"] == {"path": "output", "include-hidden-files": True}
     deploy = flow["jobs"]["deploy"]
