@@ -27,6 +27,7 @@ from .parallel import MIN_ITEMS, fork_map
 from .theme import template_error
 
 TMP_TAG = ".tmp-"
+BACKGROUND_REMOVAL = 2000  # files: an old tree larger than this is removed in the background
 OLD_TAG = ".old-"
 
 
@@ -117,6 +118,7 @@ class Writer:
         self.output = output
         self.tmp = output.parent / f".{output.name}{TMP_TAG}{os.getpid()}"
         self._made: set[Path] = set()
+        self.files = 0  # how many the new tree holds (set by the caller)
 
     def __enter__(self) -> Writer:
         self.output.parent.mkdir(parents=True, exist_ok=True)
@@ -159,8 +161,11 @@ class Writer:
         """
         if not self.output.exists():
             os.rename(self.tmp, self.output)
-        elif exchange(self.tmp, self.output):
-            remove_later(self.tmp)  # now holds the old site
+        elif exchange(self.tmp, self.output):  # self.tmp now holds the old site
+            if self.files > BACKGROUND_REMOVAL:
+                remove_later(self.tmp)
+            else:
+                shutil.rmtree(self.tmp, ignore_errors=True)
         else:
             old = self.output.parent / f".{self.output.name}{OLD_TAG}{os.getpid()}"
             os.rename(self.output, old)
@@ -316,6 +321,7 @@ def _write_all(
     reuse: set[str] = frozenset(),  # type: ignore[assignment]
 ) -> None:
     with Writer(output) as writer:
+        writer.files = len(plan) + len(statics)
         for rel in sorted(reuse):
             writer.link(output / rel, rel)
         plan = [page for page in plan if page.output_file not in reuse]
