@@ -213,8 +213,8 @@ class ContentLoader:
         if self.disk is None:
             return self._parse_bytes(path, data, schema_for)
         key = self._disk_key(data, path, schema_for)
-        hit = self.disk.load(key)
-        if isinstance(hit, tuple) and len(hit) == 2 and isinstance(hit[1], list):
+        hit = self._load_hit(key)
+        if hit is not None:
             self.report.problems.extend(hit[1])
             return hit[0]
         before = len(self.report.problems)
@@ -230,9 +230,6 @@ class ContentLoader:
             node = fm.compose(doc.yaml_text, path, doc.yaml_line)
         except SiteError as exc:
             self.report.error(path, exc.problem.line, exc.problem.message)
-            return None
-        except OSError as exc:
-            self.report.error(path, 1, f"cannot read the file: {exc.strerror or exc}")
             return None
         if node is None:
             self.report.error(path, 1, "empty front matter: give at least a title")
@@ -310,6 +307,11 @@ class ContentLoader:
             key = self._disk_key(path.read_bytes(), path, schema_for)
         except (SiteError, OSError):
             return None  # parsing it says why
+        return self._load_hit(key)
+
+    def _load_hit(self, key: str) -> tuple[Parsed | None, list[Problem]] | None:
+        """A cache entry of the right shape, or None (missing, damaged or foreign)."""
+        assert self.disk is not None
         hit = self.disk.load(key)
         if isinstance(hit, tuple) and len(hit) == 2 and isinstance(hit[1], list):
             return hit

@@ -136,15 +136,21 @@ class PreviewHandler(BaseHTTPRequestHandler):
             return self.send_file(self.server.root / "404.html", HTTPStatus.NOT_FOUND, body)
         return self.send_file(target, HTTPStatus.OK, body)
 
-    def send_html(self, status: int, data: bytes, body: bool) -> None:
-        data = inject(data, self.server.state.current)
+    def send(self, status: int, ctype: str, data: bytes, body: bool, **headers: str) -> None:
+        """One whole response; HEAD gets the same headers without the body."""
         self.send_response(status)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(data)))
         self.send_header("Cache-Control", "no-store")
+        for name, value in headers.items():
+            self.send_header(name, value)
         self.end_headers()
         if body:
             self.wfile.write(data)
+
+    def send_html(self, status: int, data: bytes, body: bool) -> None:
+        data = inject(data, self.server.state.current)
+        self.send(status, "text/html; charset=utf-8", data, body)
 
     def host_allowed(self) -> bool:
         host = self.headers.get("Host", "")
@@ -184,15 +190,8 @@ class PreviewHandler(BaseHTTPRequestHandler):
         self.end_headers()
 
     def send_plain(self, status: int, text: str, body: bool = True, allow: bool = False) -> None:
-        data = text.encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "text/plain; charset=utf-8")
-        self.send_header("Content-Length", str(len(data)))
-        if allow:
-            self.send_header("Allow", "GET, HEAD")
-        self.end_headers()
-        if body:
-            self.wfile.write(data)
+        headers = {"Allow": "GET, HEAD"} if allow else {}
+        self.send(status, "text/plain; charset=utf-8", text.encode(), body, **headers)
 
     def send_file(self, path: Path, status: int, body: bool) -> None:
         try:
@@ -205,13 +204,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
             return self.send_html(status, data, body)
         if ctype.startswith("text/") or ctype in ("application/json", "application/xml"):
             ctype += "; charset=utf-8"
-        self.send_response(status)
-        self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(len(data)))
-        self.send_header("Cache-Control", "no-store")
-        self.end_headers()
-        if body:
-            self.wfile.write(data)
+        self.send(status, ctype, data, body)
 
     def stream_events(self) -> None:
         """Server-sent events: one per rebuild, a comment now and then to keep alive."""

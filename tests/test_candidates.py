@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import functools
-import threading
 from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from conftest import REPO, build, many_roles
+from conftest import REPO, build, many_roles, serve_folder
 from playwright.sync_api import Page, expect
 
 PAGES = {
@@ -27,35 +23,6 @@ PAGES = {
 }
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 SCREENSHOTS = REPO / "docs/screenshots"
-
-
-class SiteHandler(SimpleHTTPRequestHandler):
-    """Serves the example output under /careers/, with 404.html for anything missing."""
-
-    def translate_path(self, path: str) -> str:
-        path = urlsplit(path).path
-        rel = path[len("/careers/") :] if path.startswith("/careers/") else "\0"
-        return super().translate_path("/" + rel)
-
-    def send_error(self, code, message=None, explain=None):
-        if code != 404:
-            return super().send_error(code, message, explain)
-        body = (Path(self.directory) / "404.html").read_bytes()
-        self.send_response(404)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
-def serve_folder(folder: Path) -> tuple[ThreadingHTTPServer, str]:
-    handler = functools.partial(SiteHandler, directory=str(folder))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_address[1]}/careers/"
 
 
 @pytest.fixture(scope="module")

@@ -3,23 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import json
 import re
-import threading
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from html.parser import HTMLParser
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 import feedparser
 import lxml.etree
 import pytest
 import xmlschema
-from conftest import REPO, build, html, role, tree_digest
+from conftest import REPO, build, html, role, serve_folder, tree_digest
 
 from openings.builder import BuildOptions, build_site
 
@@ -136,38 +133,10 @@ def test_a_closed_role_disappears_everywhere_but_its_own_page(copy_repo_site):
 # --- hosting under a sub-path, as GitHub Pages does for project sites --------------
 
 
-class PagesHandler(SimpleHTTPRequestHandler):
-    """Serves a folder under /careers/ only, with 404.html for anything missing."""
-
-    prefix = "/careers/"
-
-    def translate_path(self, path: str) -> str:
-        path = urlsplit(path).path
-        if not path.startswith(self.prefix):
-            return str(Path(self.directory) / "\0missing")
-        return super().translate_path("/" + path[len(self.prefix) :])
-
-    def send_error(self, code: int, message: str | None = None, explain: str | None = None):
-        if code != 404:
-            return super().send_error(code, message, explain)
-        body = (Path(self.directory) / "404.html").read_bytes()
-        self.send_response(404)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
 @pytest.fixture
 def pages_server(example_output: Path) -> Iterator[str]:
-    handler = functools.partial(PagesHandler, directory=str(example_output))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server, url = serve_folder(example_output)
+    yield url.removesuffix("/careers/")
     server.shutdown()
     server.server_close()
 
