@@ -9,7 +9,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import yaml
 from babel.numbers import list_currencies
@@ -19,6 +18,7 @@ from .cache import BuildCache
 from .config import SiteConfig, email, http_url, read_text
 from .dates import is_closed
 from .errors import Problem, Report, SiteError
+from .files import is_dropping
 from .gitdates import FileDates
 from .markdown import MarkdownRenderer, TooComplex
 from .models import (
@@ -174,23 +174,6 @@ class ContentLoader:
         posted = posted or self.dates.added.get(key, self.today)
         return posted, max(posted, self.dates.changed.get(key, posted))
 
-    def parse(self, path: Path, schema_for: Any) -> Parsed | None:
-        """Parse a content file, or take it from the cache when it has not changed."""
-        if self.cache is None:
-            return self._parse(path, schema_for)
-        key = self.cache_key(path, schema_for)
-        if key is None:
-            return None  # removed while the build ran; the watcher will say so
-        hit = self.cache.entries.get(path)
-        if hit is not None and hit[0] == key:
-            for problem in hit[2]:
-                self.report.add(problem)
-            return hit[1]
-        before = len(self.report.problems)
-        parsed = self._parse(path, schema_for)
-        self.cache.entries[path] = (key, parsed, self.report.problems[before:])
-        return parsed
-
     def cache_key(self, path: Path, schema_for: Any) -> tuple[Any, ...] | None:
         try:
             st = path.stat()
@@ -265,19 +248,17 @@ class ContentLoader:
         return results
 
     def parse_all(self, paths: Sequence[Path], schema_for: Any, jobs: int) -> list[Parsed | None]:
-        """Parse files in up to `jobs` processes; report their problems in file order."""
-        cache = self.cache
-        from_disk: dict[Path, tuple[Parsed | None, list[Problem]]] = {}
-        if cache is not None:  # only what changed goes to the workers
-            todo = [p for p in paths if not self._cached(p, schema_for)]
-        elif self.disk is not None:  # files the build cache knows are read here, not sent
-            for path in paths:
-                hit = self._from_disk(path, schema_for)
-                if hit is not None:
-                    from_disk[path] = hit
-            todo = [p for p in paths if p not in from_disk]
-        else:
-            todo = list(paths)
+        """Parse files in up to `jobs` processes; report their problems in file order.
+
+        Files a cache already knows are taken from it here; only the others are parsed.
+        """
+        keys: dict[Path, tuple[Any, ...]] = {}
+        known: dict[Path, tuple[Parsed | None, list[Problem]]] = {}
+        for path in paths:
+            hit = self._known(path, schema_for, keys)
+            if hit is not None:
+                known[path] = hit
+        todo = [p for p in paths if p not in known]
         fresh = dict(
             zip(
                 todo,
@@ -286,18 +267,28 @@ class ContentLoader:
             )
         )
         parsed_files = []
-        fresh.update(from_disk)
         for path in paths:
-            if path in fresh:
-                parsed, problems = fresh[path]
-                if cache is not None and (key := self.cache_key(path, schema_for)):
-                    cache.entries[path] = (key, parsed, problems)
-            else:
-                parsed = self.parse(path, schema_for)
-                problems = []
+            parsed, problems = known[path] if path in known else fresh[path]
+            if path in fresh and self.cache is not None and path in keys:
+                self.cache.entries[path] = (keys[path], parsed, problems)
             self.report.problems.extend(problems)
             parsed_files.append(parsed)
         return parsed_files
+
+    def _known(
+        self, path: Path, schema_for: Any, keys: dict[Path, tuple[Any, ...]]
+    ) -> tuple[Parsed | None, list[Problem]] | None:
+        """A file's parse from the serve cache or the build cache, or None to parse it."""
+        if self.cache is not None:
+            key = self.cache_key(path, schema_for)
+            if key is None:
+                return None, []  # removed while the build ran; the watcher will say so
+            keys[path] = key
+            hit = self.cache.entries.get(path)
+            return (hit[1], hit[2]) if hit is not None and hit[0] == key else None
+        if self.disk is not None:
+            return self._from_disk(path, schema_for)
+        return None
 
     def _from_disk(self, path: Path, schema_for: Any) -> tuple[Parsed | None, list[Problem]] | None:
         """A file's parse from the build cache, or None to parse it."""
@@ -321,10 +312,6 @@ class ContentLoader:
         assert self.disk is not None
         return self.disk.key(data, self.report.display(path), schema_for.__name__,
                              self.config.base_url, self.config.raw_html)  # fmt: skip
-
-    def _cached(self, path: Path, schema_for: Any) -> bool:
-        hit = self.cache.entries.get(path) if self.cache else None
-        return hit is not None and hit[0] == self.cache_key(path, schema_for)
 
     @staticmethod
     def faq(values: Mapping[str, Any]) -> tuple[FaqEntry, ...]:
@@ -427,7 +414,9 @@ def content_files(folder: Path) -> list[Path]:
     if not folder.is_dir():
         return []
     return sorted(
-        p for p in folder.glob("*.md") if not p.name.startswith((".", "#")) and p.is_file()
+        p
+        for p in folder.glob("*.md")
+        if not p.name.startswith(".") and not is_dropping(p.name) and p.is_file()
     )
 
 
@@ -541,7 +530,3 @@ def group_departments(roles: Iterable[Role]) -> tuple[Department, ...]:
         Department(_most_used(spellings[k]), slugs[k], tuple(members[k])) for k in spellings
     ]
     return tuple(sorted(departments, key=lambda d: d.name.casefold()))
-
-
-def site_timezone(config: SiteConfig) -> ZoneInfo:
-    return ZoneInfo(config.timezone)

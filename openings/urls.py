@@ -70,10 +70,6 @@ def page_path(slug: str) -> str:
     return f"{slug}/"
 
 
-def asset_path(name: str) -> str:
-    return ASSETS + name
-
-
 def output_file(path: str) -> str:
     """The file a path is written to, relative to the output folder."""
     return path + "index.html" if path == "" or path.endswith("/") else path

@@ -14,16 +14,12 @@ from pathlib import Path
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
-IGNORED_NAMES = frozenset({".DS_Store", "Thumbs.db", "4913", ".git"})
-IGNORED_SUFFIXES = (".swp", ".swx", ".swo", "~", ".tmp", ".part", ".crdownload")
+from .files import is_dropping
 
 
 def is_ignored(path: Path, ignored_dirs: Iterable[Path] = ()) -> bool:
     """Editor droppings, version control and the build's own output."""
-    name = path.name
-    if name in IGNORED_NAMES or name.endswith(IGNORED_SUFFIXES) or name.startswith((".#", "#")):
-        return True
-    if ".git" in path.parts:
+    if is_dropping(path.name) or ".git" in path.parts:
         return True
     return any(path == d or d in path.parents for d in ignored_dirs)
 

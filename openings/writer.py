@@ -21,6 +21,7 @@ import jinja2
 
 from .cache import BuildCache, PageRecord, still_written
 from .errors import OutputFolderError, Problem, Report
+from .files import is_dropping
 from .fingerprint import digest_of, template_digests
 from .pages import PlannedPage
 from .parallel import MIN_ITEMS, fork_map
@@ -86,17 +87,8 @@ def _walk(folder: Path) -> Iterator[Path]:
     for dirpath, dirnames, filenames in os.walk(folder):
         dirnames.sort()
         for name in filenames:
-            if not _is_dropping(name):
+            if not is_dropping(name):
                 yield Path(dirpath, name)
-
-
-def _is_dropping(name: str) -> bool:
-    """Editor and OS droppings that never belong in a site."""
-    return (
-        name.endswith(("~", ".swp", ".swx", ".tmp"))
-        or name.startswith(".#")
-        or name in (".DS_Store", "Thumbs.db", "4913")
-    )
 
 
 def check_collisions(plan: list[PlannedPage], statics: list[StaticFile], report: Report) -> None:
