@@ -246,7 +246,7 @@ class BuildSession:
         if cards_for != self._cards_for:  # the card template or the config changed
             self.cards.clear()
             self._cards_for = cards_for
-        current = {r.digest for r in ready.site.roles}
+        current = {r.brief.digest for r in ready.site.roles}
         for key in [k for k in self.cards if k[0] not in current]:
             del self.cards[key]  # cards of roles that changed or went
         self.written, changed = write_changed(

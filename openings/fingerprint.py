@@ -3,7 +3,8 @@
 A page's fingerprint covers its template and every template that one uses, the
 `site` and `config` every template sees, and the page's own context. Roles count
 by their digest (their file's bytes and the dates and state the build gave them),
-so a listing of ten thousand roles is fingerprinted without reading their text.
+and the briefs that lists show by the digest of their fields, so a listing of ten
+thousand roles is fingerprinted without reading their text.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import Any
 import jinja2
 from jinja2 import meta
 
-from .models import Role
+from .models import Role, RoleBrief
 
 ALWAYS = ("_card.html",)  # rendered by role_card(), which no template names statically
 
@@ -33,6 +34,8 @@ def digest_of(*values: Any) -> str:
 def _feed(h: Any, value: Any) -> None:
     if isinstance(value, Role):
         h.update(b"R" + value.digest.encode())
+    elif isinstance(value, RoleBrief):
+        h.update(b"B" + value.digest.encode())
     elif isinstance(value, str | int | float | bool | dt.date | type(None)):
         h.update(repr(value).encode() + b"\0")
     elif dataclasses.is_dataclass(value) and not isinstance(value, type):

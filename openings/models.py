@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -38,29 +40,16 @@ class Salary:
     max: int | float | None = None
 
 
-@dataclass(frozen=True, eq=False)  # one object per file: identity is equality, and cheap
-class Role:
-    source: str  # the file, relative to the project root
+class RoleFacts:
+    """What a role and its brief both answer from their fields."""
+
     slug: str
-    title: str
-    description: str
-    body_html: str
-    department: str = ""
-    locations: tuple[str, ...] = ()
-    remote: str = "onsite"
-    employment_type: str = ""
-    salary: Salary | None = None
-    skills: tuple[str, ...] = ()  # as written, white space folded
-    date_posted: dt.date = dt.date(1970, 1, 1)
-    valid_through: dt.date | None = None
-    apply_url: str = ""
-    apply_email: str = ""
-    faq: tuple[FaqEntry, ...] = ()
-    draft: bool = False
-    closed: bool = False
-    updated: dt.date = dt.date(1970, 1, 1)  # the last change to its file
-    digest: str = ""  # of its file's bytes and what the build added (dates, closed)
-    lines: Mapping[str, int] = field(default_factory=dict, compare=False, hash=False)
+    remote: str
+    employment_type: str
+    locations: tuple[str, ...]
+    skills: tuple[str, ...]
+    closed: bool
+    draft: bool
 
     @property
     def path(self) -> str:
@@ -91,8 +80,71 @@ class Role:
     def skill_keys(self) -> frozenset[str]:
         return frozenset(skill_key(name) for name in self.skills)
 
+
+@dataclass(frozen=True, eq=False)  # one object per file: identity is equality, and cheap
+class Role(RoleFacts):
+    source: str  # the file, relative to the project root
+    slug: str
+    title: str
+    description: str
+    body_html: str
+    department: str = ""
+    locations: tuple[str, ...] = ()
+    remote: str = "onsite"
+    employment_type: str = ""
+    salary: Salary | None = None
+    skills: tuple[str, ...] = ()  # as written, white space folded
+    date_posted: dt.date = dt.date(1970, 1, 1)
+    valid_through: dt.date | None = None
+    apply_url: str = ""
+    apply_email: str = ""
+    faq: tuple[FaqEntry, ...] = ()
+    draft: bool = False
+    closed: bool = False
+    updated: dt.date = dt.date(1970, 1, 1)  # the last change to its file
+    digest: str = ""  # of its file's bytes and what the build added (dates, closed)
+    lines: Mapping[str, int] = field(default_factory=dict, compare=False, hash=False)
+
+    @cached_property
+    def brief(self) -> RoleBrief:
+        """The role as lists show it: everything but its text and FAQ."""
+        values = {name: getattr(self, name) for name in BRIEF_FIELDS}
+        digest = hashlib.blake2b(repr(tuple(values.values())).encode(), digest_size=16)
+        return RoleBrief(**values, digest=digest.hexdigest())
+
     def line(self, key: str) -> int:
         return self.lines.get(key, 1)
+
+
+@dataclass(frozen=True, eq=False)
+class RoleBrief(RoleFacts):
+    """A role in a list (the index, skill and team pages, feeds, related roles).
+
+    Lists get briefs rather than roles, so that editing a role's text re-renders its
+    own page and not every list that shows it.
+    """
+
+    source: str
+    slug: str
+    title: str
+    description: str
+    department: str
+    locations: tuple[str, ...]
+    remote: str
+    employment_type: str
+    salary: Salary | None
+    skills: tuple[str, ...]
+    date_posted: dt.date
+    valid_through: dt.date | None
+    apply_url: str
+    apply_email: str
+    draft: bool
+    closed: bool
+    updated: dt.date
+    digest: str  # of all of the above
+
+
+BRIEF_FIELDS = tuple(f.name for f in dataclasses.fields(RoleBrief) if f.name != "digest")
 
 
 @dataclass(frozen=True)

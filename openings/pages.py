@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import urls as u
-from .models import Department, Page, Role, Site, Skill
+from .models import Department, Page, Role, RoleBrief, Site, Skill
 from .structured import faq_page, job_posting, jobs_json
 
 TEMPLATES = frozenset({
@@ -67,8 +67,22 @@ class PlannedPage:
         return self.bytes() if self.data is not None else self.full_context()
 
 
+def briefs(roles: tuple[Role, ...]) -> tuple[RoleBrief, ...]:
+    return tuple(r.brief for r in roles)
+
+
 def plan_pages(site: Site) -> list[PlannedPage]:
     """Every page of the site, in a fixed order."""
+    others = site_pages(site)
+    return others[:3] + [role_page(site, role) for role in site.roles] + others[3:]
+
+
+def site_pages(site: Site) -> list[PlannedPage]:
+    """Every page but the roles' own: these show roles only as briefs.
+
+    So they depend on the roles' briefs, the site's view and config, and the free pages;
+    `serve` relies on that to skip them when only the text of roles changed.
+    """
     config = site.config
     plan = [
         _page(
@@ -81,7 +95,7 @@ def plan_pages(site: Site) -> list[PlannedPage]:
                 u.INDEX,
                 "index",
             ),
-            roles=site.listed_roles,
+            roles=briefs(site.listed_roles),
         ),
         _page(
             "skills.html",
@@ -96,7 +110,6 @@ def plan_pages(site: Site) -> list[PlannedPage]:
             Meta("Page not found", "This page does not exist.", u.NOT_FOUND, "404", noindex=True),
         ),
     ]
-    plan += [role_page(site, role) for role in site.roles]
     plan += [skill_page(site, skill) for skill in site.skills]
     plan += [department_page(site, dept) for dept in site.departments]
     plan += [free_page(site, page) for page in site.pages]
@@ -111,7 +124,7 @@ def _page(template: str, path: str, source: str, meta: Meta, **context: Any) -> 
 def role_page(site: Site, role: Role) -> PlannedPage:
     role_skills = site.role_skills(role)
     dept = site.department_of(role)
-    related = site.related(role)
+    related = briefs(site.related(role))
 
     def context() -> dict[str, Any]:
         url = site.config.urls.absolute(role.path)
@@ -135,7 +148,8 @@ def skill_page(site: Site, skill: Skill) -> PlannedPage:
         skill.path,
         "skill",
     )
-    return _page("skill.html", skill.path, "content/roles", meta, skill=skill, roles=skill.roles)
+    return _page("skill.html", skill.path, "content/roles", meta, skill=skill.ref,
+                 roles=briefs(skill.roles))  # fmt: skip
 
 
 def department_page(site: Site, dept: Department) -> PlannedPage:
@@ -146,9 +160,8 @@ def department_page(site: Site, dept: Department) -> PlannedPage:
         dept.path,
         "department",
     )
-    return _page(
-        "department.html", dept.path, "content/roles", meta, department=dept, roles=dept.roles
-    )
+    return _page("department.html", dept.path, "content/roles", meta, department=dept.ref,
+                 roles=briefs(dept.roles))  # fmt: skip
 
 
 def free_page(site: Site, page: Page) -> PlannedPage:
@@ -159,7 +172,7 @@ def free_page(site: Site, page: Page) -> PlannedPage:
 
 def feeds(site: Site) -> list[PlannedPage]:
     config = site.config
-    listed = site.indexable_roles
+    listed = briefs(site.indexable_roles)
     plan = [
         _page(
             "feed.xml",
@@ -169,25 +182,28 @@ def feeds(site: Site) -> list[PlannedPage]:
             roles=listed,
             updated=max((r.updated for r in listed), default=site.build_date),
         ),
-        _page(
-            "sitemap.xml",
+        PlannedPage(
             u.SITEMAP,
             "content",
-            Meta("Sitemap", "", u.SITEMAP, "sitemap"),
-            entries=sitemap_entries(site),
+            "sitemap.xml",
+            lambda: {
+                "meta": Meta("Sitemap", "", u.SITEMAP, "sitemap"),
+                "entries": sitemap_entries(site),
+            },
+            inputs=(listed, site.view, site.pages),  # all the entries come from these
         ),
         _page("robots.txt", u.ROBOTS, "theme", Meta("robots.txt", "", u.ROBOTS, "robots")),
         PlannedPage(
             u.JOBS_JSON,
             "content/roles",
-            data=lambda: to_json(jobs_json(site)),
-            inputs=(listed, config),
+            data=lambda: to_json(jobs_json(site, listed)),
+            inputs=(listed, config, site.build_date),
         ),
         PlannedPage(
             u.SEARCH,
             "content/roles",
             data=lambda: to_json(search_index(site), indent=None),
-            inputs=(site.listed_roles, config),
+            inputs=(briefs(site.listed_roles), config),
         ),
         PlannedPage(".nojekyll", "openings", data=b""),
     ]
@@ -227,7 +243,7 @@ def search_index(site: Site) -> list[dict[str, Any]]:
             "skills": [u.skill_key(name) for name in r.skills],
             "text": " ".join([r.title, r.description, r.department, *r.skills]).casefold(),
         }
-        for r in site.listed_roles
+        for r in briefs(site.listed_roles)
     ]
 
 

@@ -6,6 +6,7 @@ postings) and the public jobs.json 1.0 file. Pure functions of the Site.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -14,7 +15,7 @@ from zoneinfo import ZoneInfo
 from babel import Locale
 
 from .dates import end_of_day, iso_datetime, start_of_day
-from .models import FaqEntry, Role, Site
+from .models import FaqEntry, Role, RoleBrief, Site
 
 GOOGLE_EMPLOYMENT = {
     "full-time": "FULL_TIME",
@@ -193,15 +194,15 @@ def posting_warnings(role: Role, language: str) -> list[tuple[int, str]]:
     return warnings
 
 
-def jobs_json(site: Site) -> dict[str, Any]:
-    """The public jobs.json 1.0 document for the open roles.
+def jobs_json(site: Site, roles: Sequence[RoleBrief]) -> dict[str, Any]:
+    """The public jobs.json 1.0 document for the open roles (`roles`, not drafts).
 
     `lastUpdated` is when the newest change to an open role was made (the start of
     that day on the site), so the file changes only when the roles do.
     """
     config, urls = site.config, site.config.urls
     tz = ZoneInfo(config.timezone)
-    newest = max((r.updated for r in site.indexable_roles), default=site.build_date)
+    newest = max((r.updated for r in roles), default=site.build_date)
     company: dict[str, str] = {
         "name": config.organization,
         "url": config.company_url or urls.absolute(""),
@@ -215,11 +216,11 @@ def jobs_json(site: Site) -> dict[str, Any]:
         "version": JOBS_JSON_VERSION,
         "lastUpdated": iso_datetime(start_of_day(newest, tz)),
         "company": company,
-        "jobs": [_job(role, site) for role in site.indexable_roles],
+        "jobs": [_job(role, site) for role in roles],
     }
 
 
-def _job(role: Role, site: Site) -> dict[str, Any]:
+def _job(role: RoleBrief, site: Site) -> dict[str, Any]:
     job: dict[str, Any] = {
         "id": role.slug,
         "title": role.title,
@@ -254,7 +255,7 @@ def _job(role: Role, site: Site) -> dict[str, Any]:
     return job
 
 
-def _job_location(location: str, role: Role, language: str) -> dict[str, Any]:
+def _job_location(location: str, role: RoleBrief, language: str) -> dict[str, Any]:
     address = parse_location(location, language)
     place: dict[str, Any]
     if address:

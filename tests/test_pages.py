@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -54,7 +55,31 @@ def test_role_context_has_no_job_posting_when_closed(write_site):
     assert [d["@type"] for d in pages["roles/open/"].full_context()["jsonld"]] == ["JobPosting"]
     assert pages["roles/shut/"].full_context()["jsonld"] == []
     assert pages["roles/shut/"].full_context()["meta"].noindex
-    assert pages[""].full_context()["roles"] == (site.roles[0],)
+    assert pages[""].full_context()["roles"] == (site.roles[0].brief,)
+
+
+def test_lists_show_briefs_without_the_roles_text(write_site):
+    root = write_site({
+        "content/roles/a.md": role("Alpha", skills="[Go]", department="Data"),
+        "content/roles/b.md": role("Beta", skills="[Go]", department="Data"),
+    })  # fmt: skip
+    site = build(root, write=False).site
+    pages = {p.path: p for p in plan_pages(site)}
+    shown = [
+        *pages[""].full_context()["roles"],
+        *pages["skills/go/"].full_context()["roles"],
+        *pages["departments/data/"].full_context()["roles"],
+        *pages["feed.xml"].full_context()["roles"],
+        *pages["roles/a/"].full_context()["related"],
+    ]
+    assert shown and all(not hasattr(r, "body_html") and not hasattr(r, "faq") for r in shown)
+    assert pages["skills/go/"].full_context()["skill"].count == 2
+    # A brief changes with what lists show, and not with the text of the role.
+    alpha = site.roles[0] if site.roles[0].title == "Alpha" else site.roles[1]
+    edited = dataclasses.replace(alpha, body_html="<p>Other text.</p>")
+    renamed = dataclasses.replace(alpha, title="Alpha Two")
+    assert edited.brief.digest == alpha.brief.digest
+    assert renamed.brief.digest != alpha.brief.digest
 
 
 def test_cname_is_written_when_set(write_site):
