@@ -24,14 +24,12 @@ from .config import SiteConfig, load_config, parse_base_url
 from .content import ParseCache, load_site
 from .dates import build_moment, iso_datetime, start_of_day
 from .errors import BuildFailed, Problem, Report, SiteError, UsageError
-from .fingerprint import digest_of, template_digests
-from .gitdates import file_dates, git_head
-from .models import Site
+from .gitdates import FileDates, file_dates, git_head
+from .models import Role, Site
 from .pages import TEMPLATES, PlannedPage, plan_pages
 from .parallel import default_jobs
 from .structured import posting_warnings
 from .theme import (
-    CARD_TEMPLATE,
     MemoryBytecodeCache,
     Theme,
     check_templates,
@@ -39,7 +37,7 @@ from .theme import (
     make_env,
 )
 from .urls import ASSETS, skill_key
-from .writer import StaticFile, check_output_dir, static_files, write_changed, write_site
+from .writer import StaticFile, check_output_dir, static_files, write_site
 
 CACHE_DIR = ".openings-cache"
 
@@ -106,6 +104,7 @@ class Prepared:
     plan: list[PlannedPage]
     env: jinja2.Environment
     statics: list[StaticFile]
+    dates: FileDates  # from git, for the content folder
 
 
 def prepare(
@@ -126,16 +125,16 @@ def prepare(
         if check_output:
             check_output_dir(options.output_dir, options.root, protected_dirs(options))
         theme = load_theme(options.root, config.theme, config.path)
-        moment = _moment(config, environ)
+        moment = site_moment(config, environ)
     except SiteError as exc:
         report.error(exc.problem.path, exc.problem.line, exc.problem.message)
         raise BuildFailed(sorted(report.problems)) from None
     if progress:
         progress(f"Reading the roles in {report.display(options.content_dir)}")
+    dates = file_dates(options.content_dir, ZoneInfo(config.timezone))
     site = load_site(
         options.content_dir, config, report, today=moment.date(), include_drafts=options.drafts,
-        dates=file_dates(options.content_dir, ZoneInfo(config.timezone)), cache=cache,
-        jobs=options.jobs, disk=disk,
+        dates=dates, cache=cache, jobs=options.jobs, disk=disk,
     )  # fmt: skip
     warn_site(site, report)
     globals_ = {"site": site.view, "config": config, "theme": theme}
@@ -145,7 +144,7 @@ def prepare(
     statics = static_files(static_sources(theme, options.content_dir), report,
                            inside=(options.root, *theme.folders))  # fmt: skip
     report.raise_if_errors()
-    return Prepared(site, plan_pages(site), env, statics)
+    return Prepared(site, plan_pages(site), env, statics, dates)
 
 
 def build_site(
@@ -189,7 +188,7 @@ def _inputs(options: BuildOptions, environ: Mapping[str, str]) -> str:
     try:
         config = load_config(options.content_dir, report, options.overrides())
         theme = load_theme(options.root, config.theme, config.path)
-        moment = _moment(config, environ)
+        moment = site_moment(config, environ)
     except (SiteError, UsageError):
         return ""
     if report.problems:
@@ -205,60 +204,6 @@ def _unchanged_result(last: dict[str, Any], seconds: float) -> BuildResult:
                        int(last.get("roles", 0)), int(last.get("skills", 0)))  # fmt: skip
 
 
-class BuildSession:
-    """Repeated builds of one site, for `serve`.
-
-    Role and page files that did not change are not parsed again, and only the
-    output files whose bytes changed are written; the result is always the same
-    as a full build. A failed build writes nothing.
-    """
-
-    def __init__(self, options: BuildOptions, environ: Mapping[str, str] = os.environ) -> None:
-        self.options = options
-        self.environ = environ
-        self.cache = ParseCache()
-        self.written: dict[str, tuple[str, str]] = {}
-        self.cards: dict[tuple[str, str], Any] = {}
-        self.bytecode = MemoryBytecodeCache()
-        self._cards_for = ""
-        self._base_url = ""
-
-    @property
-    def base_url(self) -> str:
-        """The site's base URL: the last good build's, else site.yaml's if it reads, else /."""
-        if not self._base_url:
-            try:
-                report = Report(self.options.root)
-                config = load_config(self.options.content_dir, report, self.options.overrides())
-                self._base_url = config.base_url
-            except (SiteError, UsageError):
-                return "/"
-        return self._base_url
-
-    def build(self) -> tuple[BuildResult, list[str]]:
-        """Build; return the result and the output files that changed."""
-        started = time.perf_counter()
-        report = Report(self.options.root)
-        ready = prepare(self.options, report, self.environ, cache=self.cache, cards=self.cards,
-                        bytecode=self.bytecode)  # fmt: skip
-        self._base_url = ready.site.config.base_url
-        cards_for = digest_of(template_digests(ready.env).get(CARD_TEMPLATE), ready.site.config)
-        if cards_for != self._cards_for:  # the card template or the config changed
-            self.cards.clear()
-            self._cards_for = cards_for
-        current = {r.brief.digest for r in ready.site.roles}
-        for key in [k for k in self.cards if k[0] not in current]:
-            del self.cards[key]  # cards of roles that changed or went
-        self.written, changed = write_changed(
-            ready.env, ready.plan, ready.statics, self.options.output_dir, report, self.written
-        )
-        site = ready.site
-        result = BuildResult(site, len(ready.plan), time.perf_counter() - started,
-                             report.warnings, len(changed), len(site.roles),
-                             len(site.skills))  # fmt: skip
-        return result, changed
-
-
 def protected_dirs(options: BuildOptions) -> list[Path]:
     """Folders a build must never replace or write into."""
     root = options.root
@@ -270,7 +215,8 @@ def static_sources(theme: Theme, content_dir: Path) -> list[tuple[Path, str]]:
     return [(d, ASSETS) for d in theme.static_dirs] + [(content_dir / "static", "")]
 
 
-def _moment(config: SiteConfig, environ: Mapping[str, str]) -> dt.datetime:
+def site_moment(config: SiteConfig, environ: Mapping[str, str]) -> dt.datetime:
+    """When the build happens, in the site's time zone (SOURCE_DATE_EPOCH if set)."""
     try:
         return build_moment(ZoneInfo(config.timezone), environ)
     except ValueError as exc:
@@ -288,14 +234,21 @@ def warn_site(site: Site, report: Report) -> None:
             "links, feeds, the sitemap and structured data need one",
         )
     for role in site.indexable_roles:
-        if not role.apply_url and not role.apply_email:
-            report.warn(
-                role.source,
-                1,
-                "no apply_url or apply_email (here or in site.yaml): candidates cannot apply",
-            )
-        for line, message in posting_warnings(role, config.language):
-            report.warn(role.source, line, message)
+        warn_role(role, config, report)
+
+
+def warn_role(role: Role, config: SiteConfig, report: Report) -> None:
+    """Warnings about one role that job search engines will skip."""
+    if not role.indexable:
+        return
+    if not role.apply_url and not role.apply_email:
+        report.warn(
+            role.source,
+            1,
+            "no apply_url or apply_email (here or in site.yaml): candidates cannot apply",
+        )
+    for line, message in posting_warnings(role, config.language):
+        report.warn(role.source, line, message)
 
 
 def template_filters(config: SiteConfig) -> dict[str, Any]:

@@ -413,11 +413,16 @@ def content_files(folder: Path) -> list[Path]:
     """The Markdown files of a content folder, sorted; hidden and editor files skipped."""
     if not folder.is_dir():
         return []
-    return sorted(
-        p
-        for p in folder.glob("*.md")
-        if not p.name.startswith(".") and not is_dropping(p.name) and p.is_file()
-    )
+    return sorted(p for p in folder.glob("*.md") if is_content_file(p))
+
+
+def is_content_file(path: Path) -> bool:
+    return is_content_name(path.name) and path.is_file()
+
+
+def is_content_name(name: str) -> bool:
+    """A Markdown file's name, not hidden and not an editor's."""
+    return name.endswith(".md") and not name.startswith(".") and not is_dropping(name)
 
 
 def load_site(

@@ -49,6 +49,7 @@ class PlannedPage:
     context: dict[str, Any] | Callable[[], dict[str, Any]] = field(default_factory=dict)
     data: bytes | Callable[[], bytes] | None = None  # for files that are not templates
     inputs: Any = None
+    shows: tuple[str, ...] = ()  # on a role's page, the other roles it shows (by slug)
 
     @property
     def output_file(self) -> str:
@@ -137,7 +138,8 @@ def role_page(site: Site, role: Role) -> PlannedPage:
 
     # All of the context follows from these (and from the config every page depends on).
     return PlannedPage(role.path, role.source, "role.html", context,
-                       inputs=(role, role_skills, dept, related))  # fmt: skip
+                       inputs=(role, role_skills, dept, related),
+                       shows=tuple(r.slug for r in related))  # fmt: skip
 
 
 def skill_page(site: Site, skill: Skill) -> PlannedPage:

@@ -15,9 +15,10 @@ import threading
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from .builder import BuildOptions, BuildSession
+from .builder import BuildOptions
 from .errors import BuildFailed, Problem
 from .server import LiveState, PreviewServer
+from .session import BuildSession
 from .urls import Urls
 from .watcher import Watcher
 
@@ -63,12 +64,13 @@ class Preview:
     def output(self) -> Path:
         return self.options.output_dir
 
-    def rebuild(self) -> bool:
-        """Build once; tell the browsers what happened. True when the build succeeded."""
+    def rebuild(self, paths: set[Path] | None = None) -> bool:
+        """Build once (`paths`: the files that changed, when known); tell the browsers
+        what happened. True when the build succeeded."""
         with self._lock:
             self.builds += 1
             try:
-                result, changed = self.session.build()
+                result, changed = self.session.build(paths)
             except BuildFailed as exc:
                 self.show_problems(exc.problems)
                 errors = [str(p) for p in exc.problems if p.is_error]
@@ -84,7 +86,7 @@ class Preview:
             return True
 
     def on_change(self, paths: set[Path]) -> None:
-        self.rebuild()
+        self.rebuild(paths)
 
     def start(self) -> None:
         self.watcher.start()

@@ -12,7 +12,7 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -271,15 +271,22 @@ def write_site(
 
 def page_fingerprints(env: jinja2.Environment, plan: list[PlannedPage]) -> dict[str, str]:
     """Output file -> fingerprint of everything its bytes are made from."""
+    fingerprint = fingerprinter(env)
+    return {page.output_file: fingerprint(page) for page in plan}
+
+
+def fingerprinter(env: jinja2.Environment) -> Callable[[PlannedPage], str]:
+    """A page -> the fingerprint of its template, `site`, `config` and own inputs."""
     templates = template_digests(env)
     site = digest_of(env.globals["site"], env.globals["config"])
-    result = {}
-    for page in plan:
+
+    def fingerprint(page: PlannedPage) -> str:
         inputs = page.fingerprint_inputs()
         if isinstance(inputs, bytes):
             inputs = hashlib.blake2b(inputs, digest_size=16).hexdigest()
-        result[page.output_file] = digest_of(templates.get(page.template or "", ""), site, inputs)
-    return result
+        return digest_of(templates.get(page.template or "", ""), site, inputs)
+
+    return fingerprint
 
 
 def static_fingerprints(statics: list[StaticFile]) -> dict[str, str]:
@@ -345,14 +352,18 @@ def _write_all(
         writer.commit()
 
 
+Written = dict[str, tuple[str, str]]  # output file -> (fingerprint, hash of its bytes)
+
+
 def write_changed(
     env: jinja2.Environment,
     plan: list[PlannedPage],
     statics: list[StaticFile],
     output: Path,
     report: Report,
-    previous: dict[str, tuple[str, str]],
-) -> tuple[dict[str, tuple[str, str]], list[str]]:
+    previous: Written,
+    fingerprint: Callable[[PlannedPage], str] | None = None,
+) -> tuple[Written, list[str]]:
     """Update a served output folder in place, touching only what changed.
 
     `previous` maps each file of the last build to (fingerprint, hash of its bytes).
@@ -363,12 +374,36 @@ def write_changed(
     """
     check_collisions(plan, statics, report)
     report.raise_if_errors()
-    fingerprints = page_fingerprints(env, plan)
-    current: dict[str, tuple[str, str]] = {}
+    current, files = render_changed(env, plan, fingerprint or fingerprinter(env), previous,
+                                    output, report)  # fmt: skip
+    report.raise_if_errors()
+    for static in statics:
+        data = static.source.read_bytes()
+        files[static.dest] = data
+        current[static.dest] = ("", _hash(data))
+    changed = put_files(files, current, previous, output)
+    gone = sorted(set(previous) - set(current))
+    for rel in gone:
+        (output / rel).unlink(missing_ok=True)
+        _prune(output / rel, output)
+    return current, changed + gone
+
+
+def render_changed(
+    env: jinja2.Environment,
+    pages: Iterable[PlannedPage],
+    fingerprint: Callable[[PlannedPage], str],
+    previous: Written,
+    output: Path,
+    report: Report,
+) -> tuple[Written, dict[str, bytes]]:
+    """Render the pages whose fingerprint differs from the last build's (or whose file
+    is gone): their entries, and the bytes of those rendered."""
+    current: Written = {}
     files: dict[str, bytes] = {}
-    for page in plan:
+    for page in pages:
         rel = page.output_file
-        fp = fingerprints[rel]
+        fp = fingerprint(page)
         old = previous.get(rel)
         if old is not None and old[0] == fp and (output / rel).is_file():
             current[rel] = old
@@ -376,22 +411,24 @@ def write_changed(
         data = render_page(env, page, report)
         if data is not None:
             files[rel] = data
-            current[rel] = (fp, hashlib.sha256(data).hexdigest())
-    report.raise_if_errors()
-    for static in statics:
-        data = static.source.read_bytes()
-        files[static.dest] = data
-        current[static.dest] = ("", hashlib.sha256(data).hexdigest())
+            current[rel] = (fp, _hash(data))
+    return current, files
+
+
+def put_files(
+    files: dict[str, bytes], current: Written, previous: Written, output: Path
+) -> list[str]:
+    """Write the files whose bytes differ from the last build's; return their names."""
     changed = [rel for rel in files
                if previous.get(rel, ("", ""))[1] != current[rel][1]
                or not (output / rel).is_file()]  # fmt: skip
     for rel in changed:
         _replace(output / rel, files[rel])
-    gone = sorted(set(previous) - set(current))
-    for rel in gone:
-        (output / rel).unlink(missing_ok=True)
-        _prune(output / rel, output)
-    return current, changed + gone
+    return changed
+
+
+def _hash(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 def _replace(path: Path, data: bytes) -> None:

@@ -6,7 +6,7 @@ import re
 import shutil
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -69,7 +69,14 @@ def test_a_series_of_edits_gives_the_same_tree_as_a_full_build(running, tmp_path
     root = running.preview.options.root
     roles = root / "content/roles"
     same_as_full_build(running, tmp_path)
+    def save_by_rename(name: str, change: Callable[[str], str]) -> None:
+        tmp = roles / f".{name}.tmp"
+        tmp.write_text(change((roles / name).read_text()))
+        tmp.rename(roles / name)
+
     steps = [
+        lambda: save_by_rename("frontend-engineer.md", lambda t: t + "\nOne more line.\n"),
+        lambda: save_by_rename("frontend-engineer.md", lambda t: t.replace("Berlin", "Hamburg")),
         lambda: (roles / "data-engineer.md").write_text(
             (roles / "data-engineer.md")
             .read_text()
@@ -92,6 +99,7 @@ def test_a_series_of_edits_gives_the_same_tree_as_a_full_build(running, tmp_path
         step()
         assert running.wait_rebuild().kind == "reload"
         same_as_full_build(running, tmp_path)
+    assert running.preview.session.small_updates == 2  # the two edits of a role's own file
     assert not (running.preview.output / "roles/product-designer").exists()
     assert b"Work at Kestrel" in running.get("")
 

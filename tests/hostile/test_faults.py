@@ -17,8 +17,9 @@ from pathlib import Path
 import pytest
 from conftest import ENVIRON, REPO, many_roles, role, tree_digest
 
-from openings.builder import BuildOptions, BuildSession
+from openings.builder import BuildOptions
 from openings.preview import Preview
+from openings.session import BuildSession
 
 KILLS = int(os.environ.get("OPENINGS_KILLS", "25"))  # docs/reliability.md: a longer run
 

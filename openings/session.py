@@ -1,0 +1,240 @@
+"""Repeated builds of one site, for `serve`: the first whole, the next ones incremental.
+
+A build after edits to role files only, with the day and the git commit unchanged,
+and with each edited role keeping its place in the site (slug, date, title, state,
+skills, team), is a small update: those files are parsed again, their roles swapped
+into the last site, and only the pages that show them are planned, fingerprinted and
+rendered. Anything else (a new or removed file, a changed place, site.yaml, a
+template, a static file) is a whole build, which still parses only the files that
+changed. Either way the output is the same as a full build's, and a failed build
+writes nothing.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import os
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .builder import BuildOptions, BuildResult, Prepared, prepare, site_moment, warn_role
+from .config import load_config
+from .content import ROLES_DIR, ContentLoader, ParseCache, is_content_name, role_schema
+from .errors import BuildFailed, Problem, Report, SiteError, UsageError
+from .fingerprint import digest_of, template_digests
+from .gitdates import git_head
+from .models import Role, Site
+from .pages import PlannedPage, role_page, site_pages
+from .theme import CARD_TEMPLATE, MemoryBytecodeCache
+from .urls import output_file, skill_key
+from .writer import Written, fingerprinter, put_files, render_changed, write_changed
+
+Update = tuple[BuildResult, list[str]]  # the result and the output files that changed
+
+
+@dataclass
+class _Last:
+    """What the last good build leaves for the next one."""
+
+    ready: Prepared
+    today: dt.date
+    head: str  # git HEAD of the content folder
+    fingerprint: Callable[[PlannedPage], str]
+    pages: dict[str, PlannedPage]  # output file -> page
+    shown_on: dict[str, set[str]]  # role slug -> output files of role pages that show it
+    warnings: list[Problem]
+
+
+class BuildSession:
+    """Builds of one site for `serve`; see the module's docstring."""
+
+    def __init__(self, options: BuildOptions, environ: Mapping[str, str] = os.environ) -> None:
+        self.options = options
+        self.environ = environ
+        self.cache = ParseCache()
+        self.written: Written = {}
+        self.cards: dict[tuple[str, str], Any] = {}
+        self.bytecode = MemoryBytecodeCache()
+        self._cards_for = ""
+        self._base_url = ""
+        self._last: _Last | None = None
+        self._pending: set[Path] = set()  # role files of small updates that failed
+        self.small_updates = 0  # how many builds were small updates
+
+    @property
+    def base_url(self) -> str:
+        """The site's base URL: the last good build's, else site.yaml's if it reads, else /."""
+        if not self._base_url:
+            try:
+                report = Report(self.options.root)
+                config = load_config(self.options.content_dir, report, self.options.overrides())
+                self._base_url = config.base_url
+            except (SiteError, UsageError):
+                return "/"
+        return self._base_url
+
+    def build(self, changed: Iterable[Path] | None = None) -> Update:
+        """Build; `changed` (the files the watcher saw change, if known) allows a small
+        update. Return the result and the output files that changed."""
+        started = time.perf_counter()
+        if changed is not None and self._last is not None:
+            update = self._update({Path(p).absolute() for p in changed} | self._pending, started)
+            if update is not None:
+                return update
+        try:
+            return self._full(started)
+        except BuildFailed:
+            self._last = None
+            raise
+
+    def _full(self, started: float) -> Update:
+        options = self.options
+        report = Report(options.root)
+        self._pending.clear()
+        ready = prepare(options, report, self.environ, cache=self.cache, cards=self.cards,
+                        bytecode=self.bytecode)  # fmt: skip
+        site = ready.site
+        self._base_url = site.config.base_url
+        cards_for = digest_of(template_digests(ready.env).get(CARD_TEMPLATE), site.config)
+        if cards_for != self._cards_for:  # the card template or the config changed
+            self.cards.clear()
+            self._cards_for = cards_for
+        current = {r.brief.digest for r in site.roles}
+        for key in [k for k in self.cards if k[0] not in current]:
+            del self.cards[key]  # cards of roles that changed or went
+        fingerprint = fingerprinter(ready.env)
+        self.written, changed = write_changed(ready.env, ready.plan, ready.statics,
+                                              options.output_dir, report, self.written,
+                                              fingerprint)  # fmt: skip
+        shown_on: dict[str, set[str]] = defaultdict(set)
+        for page in ready.plan:
+            for slug in page.shows:
+                shown_on[slug].add(page.output_file)
+        self._last = _Last(
+            ready, site.build_date, git_head(options.content_dir), fingerprint,
+            {p.output_file: p for p in ready.plan}, shown_on, report.warnings,
+        )  # fmt: skip
+        return self._result(site, started, report.warnings, changed), changed
+
+    def _update(self, paths: set[Path], started: float) -> Update | None:
+        """The small update of the module's docstring, or None when it does not apply."""
+        last = self._last
+        assert last is not None
+        options = self.options
+        roles_dir = (options.content_dir / ROLES_DIR).absolute()
+        files = []
+        for path in sorted(paths):
+            if path.parent != roles_dir or path.is_dir():
+                return None
+            if not is_content_name(path.name):
+                continue  # not a role's file, whatever it holds
+            if not path.is_file():
+                return None  # removed, or renamed away
+            files.append(path)
+        site = last.ready.site
+        config = site.config
+        try:
+            today = site_moment(config, self.environ).date()
+        except SiteError:
+            return None
+        if today != last.today or git_head(options.content_dir) != last.head:
+            return None
+        report = Report(options.root)
+        loader = ContentLoader(options.root, config, self.cache.renderer(config), report, today,
+                               last.ready.dates, self.cache)  # fmt: skip
+        by_source = {role.source: role for role in site.roles}
+        swapped: dict[Role, Role] = {}
+        for path, parsed in zip(files, loader.parse_all(files, role_schema, 1), strict=True):
+            old = by_source.get(report.display(path))
+            if old is None:
+                return None  # a new role, or a draft left out
+            if parsed is None:
+                if not report.has_errors:
+                    return None  # removed
+                continue
+            new = loader.role(path, parsed)
+            if new is not None and not report.has_errors:
+                if _place(new) != _place(old):
+                    return None
+                swapped[old] = new
+        if report.has_errors:
+            self._pending = set(files)  # the next update takes them again
+            raise BuildFailed(sorted(report.problems))
+        self._pending.clear()
+        new_site = _swap(site, swapped)
+        if new_site.view != site.view:
+            return None
+        for new in swapped.values():
+            warn_role(new, config, report)
+        return self._render(new_site, swapped, report, started)
+
+    def _render(self, site: Site, swapped: dict[Role, Role], report: Report, started: float
+                ) -> Update:  # fmt: skip
+        """Plan, fingerprint and render the pages that show the swapped roles."""
+        last = self._last
+        assert last is not None
+        pages = [role_page(site, new) for new in swapped.values()]
+        briefs_changed = [
+            old for old, new in swapped.items() if old.brief.digest != new.brief.digest
+        ]
+        if briefs_changed:
+            by_file = {output_file(role.path): role for role in site.roles}
+            shown = {rel for old in briefs_changed for rel in last.shown_on.get(old.slug, ())}
+            pages += [role_page(site, by_file[rel]) for rel in sorted(shown)]
+            pages += site_pages(site)
+        output = self.options.output_dir
+        current, files = render_changed(last.ready.env, pages, last.fingerprint, self.written,
+                                        output, report)  # fmt: skip
+        report.raise_if_errors()
+        changed = put_files(files, current, self.written, output)
+        self.written.update(current)
+        for page in pages:
+            last.pages[page.output_file] = page
+        for old in briefs_changed:
+            for heading in ("h2", "h3"):
+                self.cards.pop((old.brief.digest, heading), None)
+        sources = {new.source for new in swapped.values()}
+        last.warnings = [w for w in last.warnings if w.path not in sources] + report.warnings
+        last.ready = dataclasses.replace(last.ready, site=site)
+        self.small_updates += 1
+        return self._result(site, started, last.warnings, changed), changed
+
+    def _result(self, site: Site, started: float, warnings: list[Problem], changed: list[str]
+                ) -> BuildResult:  # fmt: skip
+        assert self._last is not None
+        return BuildResult(site, len(self._last.pages), time.perf_counter() - started, warnings,
+                           len(changed), len(site.roles), len(site.skills))  # fmt: skip
+
+
+def _place(role: Role) -> tuple[Any, ...]:
+    """What decides where a role appears: its address, order, state, skills and team."""
+    return (role.slug, role.date_posted, role.title.casefold(), role.closed, role.draft,
+            role.skills, role.department)  # fmt: skip
+
+
+def _swap(site: Site, swapped: dict[Role, Role]) -> Site:
+    """The site with some roles replaced by their new versions, in the same places."""
+
+    def swap(roles: tuple[Role, ...]) -> tuple[Role, ...]:
+        return tuple(swapped.get(r, r) for r in roles)
+
+    def shows(roles: tuple[Role, ...]) -> bool:
+        return any(r in swapped for r in roles)
+
+    skills = tuple(dataclasses.replace(s, roles=swap(s.roles)) if shows(s.roles) else s
+                   for s in site.skills)  # fmt: skip
+    departments = tuple(dataclasses.replace(d, roles=swap(d.roles)) if shows(d.roles) else d
+                        for d in site.departments)  # fmt: skip
+    return dataclasses.replace(
+        site,
+        roles=swap(site.roles),
+        skills=skills,
+        departments=departments,
+        skill_by_key={s.key: s for s in skills},
+        department_by_key={skill_key(d.name): d for d in departments},
+    )
