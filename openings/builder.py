@@ -7,6 +7,7 @@ the output is touched.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import time
@@ -19,12 +20,23 @@ from zoneinfo import ZoneInfo
 import jinja2
 
 from . import i18n
-from .cache import BuildCache, inputs_digest
+from .cache import BuildCache, PageRecord, inputs_digest, still_written
 from .config import SiteConfig, load_config, parse_base_url
-from .content import ParseCache, load_site
+from .content import (
+    ROLES_DIR,
+    ContentLoader,
+    ParseCache,
+    check_file,
+    content_files,
+    is_content_name,
+    load_site,
+    role_schema,
+)
 from .dates import build_moment, iso_datetime, start_of_day
 from .errors import BuildFailed, Problem, Report, SiteError, UsageError
 from .gitdates import FileDates, file_dates, git_head
+from .incremental import BuildState, pages_showing, swap_in, swapped_site, without_text
+from .markdown import MarkdownRenderer
 from .models import Role, Site
 from .pages import TEMPLATES, PlannedPage, plan_pages
 from .parallel import default_jobs
@@ -37,7 +49,15 @@ from .theme import (
     make_env,
 )
 from .urls import ASSETS, skill_key
-from .writer import StaticFile, check_output_dir, static_files, write_site
+from .writer import (
+    NextTree,
+    StaticFile,
+    check_output_dir,
+    fingerprinter,
+    render_page,
+    static_files,
+    write_site,
+)
 
 CACHE_DIR = ".openings-cache"
 
@@ -86,6 +106,9 @@ class BuildResult:
     written: int = 0  # files rendered or copied (the others were unchanged)
     roles: int = 0
     skills: int = 0
+    # A small update of the last build (openings.incremental): `site` then holds the text
+    # of the changed roles only.
+    updated: bool = False
 
     def summary(self, output: Path) -> str:
         rate = self.pages / self.seconds if self.seconds > 0 else 0.0
@@ -118,6 +141,7 @@ def prepare(
     bytecode: MemoryBytecodeCache | None = None,
     progress: Callable[[str], None] | None = None,
     disk: BuildCache | None = None,
+    keys: dict[Path, str] | None = None,
 ) -> Prepared:
     """config -> content -> plan; raise BuildFailed after reporting every error."""
     try:
@@ -134,7 +158,7 @@ def prepare(
     dates = file_dates(options.content_dir, ZoneInfo(config.timezone))
     site = load_site(
         options.content_dir, config, report, today=moment.date(), include_drafts=options.drafts,
-        dates=dates, cache=cache, jobs=options.jobs, disk=disk,
+        dates=dates, cache=cache, jobs=options.jobs, disk=disk, keys=keys,
     )  # fmt: skip
     warn_site(site, report)
     globals_ = {"site": site.view, "config": config, "theme": theme}
@@ -161,10 +185,22 @@ def build_site(
     started = time.perf_counter()
     report = Report(options.root)
     disk = BuildCache(options.cache_dir) if write and options.cache else None
-    inputs = _inputs(options, environ) if disk else ""
+    inputs, others = _inputs(options, environ) if disk else ("", "")
     if disk and inputs and (last := disk.unchanged(options.output_dir, inputs)):
         return _unchanged_result(last, time.perf_counter() - started)
-    ready = prepare(options, report, environ, check_output=write, progress=progress, disk=disk)
+    if disk and others:
+        updated = _small_update(options, disk, inputs, others, started)
+        if updated is not None:
+            return updated
+    tree = _next_tree(options, disk) if disk else None
+    keys: dict[Path, str] = {}
+    try:
+        ready = prepare(options, report, environ, check_output=write, progress=progress,
+                        disk=disk, keys=keys)  # fmt: skip
+    except BaseException:
+        if tree:
+            tree.discard()
+        raise
     site = ready.site
     written = 0
     if write:
@@ -176,26 +212,223 @@ def build_site(
             "skills": len(site.skills),
             "warnings": [list(astuple(w)) for w in report.warnings],
         }
+        if disk:
+            disk.forget_state()
         written = write_site(ready.env, ready.plan, ready.statics, options.output_dir, report,
-                             options.jobs, disk, inputs, summary)  # fmt: skip
+                             options.jobs, disk, inputs, summary, tree)  # fmt: skip
+        if disk and others:
+            _save_state(options, disk, ready, others, keys, report.warnings)
     return BuildResult(site, len(ready.plan), time.perf_counter() - started, report.warnings,
                        written, len(site.roles), len(site.skills))  # fmt: skip
 
 
-def _inputs(options: BuildOptions, environ: Mapping[str, str]) -> str:
-    """A digest of everything the build would read, or "" when it cannot tell cheaply."""
+def _inputs(options: BuildOptions, environ: Mapping[str, str]) -> tuple[str, str]:
+    """Digests of everything the build would read, and of all that but the role files;
+    ("", "") when it cannot tell cheaply."""
     report = Report(options.root)
     try:
         config = load_config(options.content_dir, report, options.overrides())
         theme = load_theme(options.root, config.theme, config.path)
         moment = site_moment(config, environ)
     except (SiteError, UsageError):
-        return ""
+        return "", ""
     if report.problems:
-        return ""
+        return "", ""
     folders = [options.content_dir, *theme.folders, options.root / "templates"]
-    return inputs_digest(folders, config, options.drafts, moment.date(),
-                         git_head(options.content_dir))  # fmt: skip
+    settings = (config, options.drafts, moment.date())
+    # The git commit counts for the dates it gives; a small update compares the dates.
+    return (inputs_digest(folders, *settings, git_head(options.content_dir)),
+            inputs_digest(folders, *settings, skip=options.content_dir / ROLES_DIR,
+                          by_content=True))  # fmt: skip
+
+
+def _save_state(options: BuildOptions, disk: BuildCache, ready: Prepared, others: str,
+                keys: dict[Path, str], warnings: list[Problem]) -> None:  # fmt: skip
+    """Leave what the next build needs for a small update (see openings.incremental)."""
+    files = {}
+    for path in content_files(options.content_dir / ROLES_DIR):
+        try:
+            st = path.stat()
+            files[path.name] = (st.st_size, st.st_mtime_ns, st.st_ino, keys[path])
+        except (OSError, KeyError):
+            return  # changed while the build ran: the next build starts afresh
+    shown_on: dict[str, list[str]] = {}
+    for page in ready.plan:
+        for slug in page.shown():
+            shown_on.setdefault(slug, []).append(page.output_file)
+    disk.store_state(BuildState(
+        str(options.output_dir.resolve()), others, files, without_text(ready.site),
+        ready.dates, shown_on, warnings, len(ready.plan),
+    ))  # fmt: skip
+
+
+def _small_update(
+    options: BuildOptions, disk: BuildCache, inputs: str, others: str, started: float
+) -> BuildResult | None:
+    """Update the last build after edits to role files only, or None to build in full."""
+    state = disk.load_state()
+    output = options.output_dir
+    if not isinstance(state, BuildState) or state.others != others:
+        return None
+    if state.output != str(output.resolve()) or not output.is_dir():
+        return None
+    roles_dir = options.content_dir / ROLES_DIR
+    try:
+        with os.scandir(roles_dir) as entries:
+            stats = {e.name: e.stat() for e in entries if is_content_name(e.name) and e.is_file()}
+    except OSError:
+        return None
+    if stats.keys() != state.files.keys():
+        return None  # a role file was added or removed
+    site, report = state.site, Report(options.root)
+    config = site.config
+    dates = file_dates(options.content_dir, ZoneInfo(config.timezone))
+    redated = _redated(state.dates, dates)
+    if redated is None:
+        return None
+    loader = ContentLoader(options.root, config, MarkdownRenderer(config.urls, config.raw_html),
+                           report, site.build_date, dates, None, disk)  # fmt: skip
+    files, changed = {}, []
+    for name, st in stats.items():
+        files[name] = (st.st_size, st.st_mtime_ns, st.st_ino, state.files[name][3])
+        if name in redated:
+            changed.append(roles_dir / name)
+            continue
+        if files[name] == state.files[name]:
+            continue
+        path = roles_dir / name
+        try:
+            check_file(path, options.root)
+            key = loader.disk_key(path.read_bytes(), path, role_schema)
+        except (SiteError, OSError):
+            return None  # the whole build says what is wrong
+        files[name] = (*files[name][:3], key)
+        if key != state.files[name][3]:
+            changed.append(path)
+    previous = disk.load_pages(output)
+    intact = {rel for rel, record in previous.items() if still_written(output / rel, record)}
+    if not previous or len(intact) != len(previous):
+        return None
+    tree = NextTree(output, disk) if changed else None
+    try:
+        return _update_files(options, disk, state, loader, changed, files, previous, tree,
+                             inputs, started)  # fmt: skip
+    except _Moved:
+        if tree:
+            tree.discard()
+        return None
+    except BaseException:
+        if tree:
+            tree.discard()
+        raise
+
+
+def _redated(before: FileDates, now: FileDates) -> set[str] | None:
+    """The role files whose dates from git changed; None if another file's did."""
+    result = set()
+    for key in before.added.keys() | now.added.keys() | before.changed.keys() | now.changed.keys():
+        if (before.added.get(key), before.changed.get(key)) != (
+            now.added.get(key),
+            now.changed.get(key),
+        ):
+            folder, _, name = key.partition("/")
+            if folder != ROLES_DIR or "/" in name:
+                return None
+            result.add(name)
+    return result
+
+
+class _Moved(Exception):
+    """A small update found something only a whole build handles."""
+
+
+def _update_files(options: BuildOptions, disk: BuildCache, state: BuildState,
+                  loader: ContentLoader, changed: list[Path],
+                  files: dict[str, tuple[int, int, int, str]], previous: dict[str, PageRecord],
+                  tree: NextTree | None, inputs: str, started: float) -> BuildResult:  # fmt: skip
+    """The second half of _small_update: swap in the changed roles, render, write."""
+    report, site, output = loader.report, state.site, options.output_dir
+    swapped = swap_in(site, loader, changed, report) if changed else {}
+    if report.has_errors:
+        sources = {report.display(p) for p in changed}
+        report.problems += [w for w in state.warnings if w.path not in sources]
+        raise BuildFailed(sorted(report.problems))
+    new_site = swapped_site(site, swapped) if swapped is not None else None
+    if swapped is None or new_site is None:
+        raise _Moved
+    config = new_site.config
+    for new in swapped.values():
+        warn_role(new, config, report)
+    sources = {new.source for new in swapped.values()}
+    warnings = [w for w in state.warnings if w.path not in sources] + report.warnings
+    summary = {
+        "pages": state.pages,
+        "roles": len(new_site.roles),
+        "skills": len(new_site.skills),
+        "warnings": [list(astuple(w)) for w in warnings],
+    }
+    written = 0
+    if tree is not None:
+        written = _render_update(options, disk, new_site, swapped, state, loader, previous,
+                                 tree, inputs, summary)  # fmt: skip
+    else:
+        disk.store_pages(output, previous, inputs, summary)
+    disk.store_state(dataclasses.replace(state, files=files, site=without_text(new_site),
+                                         warnings=warnings, dates=loader.dates))  # fmt: skip
+    return BuildResult(new_site if changed else None, state.pages, time.perf_counter() - started,
+                       warnings, written, len(new_site.roles), len(new_site.skills),
+                       updated=True)  # fmt: skip
+
+
+def _render_update(options: BuildOptions, disk: BuildCache, site: Site,
+                   swapped: dict[Role, Role], state: BuildState, loader: ContentLoader,
+                   previous: dict[str, PageRecord], tree: NextTree, inputs: str,
+                   summary: dict[str, Any]) -> int:  # fmt: skip
+    """Render the pages that show the swapped roles and write the site with them."""
+    report, config = loader.report, site.config
+    theme = load_theme(options.root, config.theme, config.path)
+    globals_ = {"site": site.view, "config": config, "theme": theme}
+    env = make_env(options.root, theme, template_filters(config), globals_)
+
+    def whole(role: Role) -> Role:
+        path = options.root / role.source
+        parsed = loader.parse_all([path], role_schema, 1)[0]
+        full = loader.role(path, parsed) if parsed else None
+        if full is None or full.digest != role.digest:
+            raise _Moved  # changed since the state was saved: build in full
+        return full
+
+    fingerprint = fingerprinter(env)
+    fingerprints = {rel: record.fingerprint for rel, record in previous.items()}
+    rendered = []
+    for page in pages_showing(site, swapped, state.shown_on, whole):
+        rel, fp = page.output_file, fingerprint(page)
+        if rel not in fingerprints:
+            raise _Moved
+        if fp != fingerprints[rel]:
+            fingerprints[rel] = fp
+            data = render_page(env, page, report)
+            if data is not None:
+                rendered.append(PlannedPage(rel, page.source, data=data))
+    report.raise_if_errors()
+    disk.forget_state()
+    return write_site(env, rendered, [], options.output_dir, report, 1, disk, inputs, summary,
+                      tree, fingerprints)  # fmt: skip
+
+
+def _next_tree(options: BuildOptions, disk: BuildCache) -> NextTree | None:
+    """Start making the folder the build will be written into (see NextTree)."""
+    output = options.output_dir
+    try:
+        check_output_dir(output, options.root, protected_dirs(options))
+    except SiteError:
+        return None  # prepare() says why
+    if not output.is_dir():
+        return None
+    try:
+        return NextTree(output, disk)
+    except OSError:
+        return None  # writing the site will say why
 
 
 def _unchanged_result(last: dict[str, Any], seconds: float) -> BuildResult:

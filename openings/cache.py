@@ -33,11 +33,36 @@ ALLOWED = {
 }
 
 
+# The state a build leaves for the next (openings.incremental): the site, without text.
+STATE_ALLOWED = ALLOWED | {
+    ("openings.incremental", "BuildState"),
+    ("openings.models", "Site"),
+    ("openings.models", "Role"),
+    ("openings.models", "Skill"),
+    ("openings.models", "Department"),
+    ("openings.models", "Page"),
+    ("openings.models", "FaqEntry"),
+    ("openings.config", "SiteConfig"),
+    ("openings.urls", "Urls"),
+    ("openings.gitdates", "FileDates"),
+}
+
+
 class _SafeUnpickler(pickle.Unpickler):
+    allowed = ALLOWED
+
     def find_class(self, module: str, name: str) -> Any:
-        if (module, name) not in ALLOWED:
+        if (module, name) not in self.allowed:
             raise pickle.UnpicklingError(f"{module}.{name} is not allowed in the cache")
         return super().find_class(module, name)
+
+
+class _StateUnpickler(_SafeUnpickler):
+    allowed = STATE_ALLOWED
+
+
+_UNREADABLE = (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError,
+               AttributeError, IndexError, KeyError, ImportError, MemoryError)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -65,19 +90,33 @@ class BuildCache:
         try:
             data = self._entry(key).read_bytes()
             return _SafeUnpickler(io.BytesIO(data)).load()
-        except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError,
-                AttributeError, IndexError, KeyError, ImportError):  # fmt: skip
+        except _UNREADABLE:
             return None
 
     def store(self, key: str, value: Any) -> None:
-        path = self._entry(key)
+        _store(self._entry(key), value)
+
+    @property
+    def _state(self) -> Path:
+        return self.folder / f"state-{code_digest()}.pickle"
+
+    def load_state(self) -> Any | None:
+        """What the last build left for the next (see openings.incremental), or None."""
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(f".tmp-{os.getpid()}")
-            tmp.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
-            os.replace(tmp, path)
-        except OSError:
-            pass  # a cache that cannot be written only makes the next build slower
+            with self._state.open("rb") as f:
+                return _StateUnpickler(f).load()
+        except _UNREADABLE:
+            return None
+
+    def store_state(self, value: Any) -> None:
+        for old in self.folder.glob("state-*.pickle"):
+            if old != self._state:
+                old.unlink(missing_ok=True)  # left by another version of the code
+        _store(self._state, value)
+
+    def forget_state(self) -> None:
+        """Before the output changes: until stored again, there is no state to trust."""
+        self._state.unlink(missing_ok=True)
 
     def _last(self, output: Path) -> dict[str, Any]:
         try:
@@ -90,11 +129,32 @@ class BuildCache:
 
     def load_pages(self, output: Path) -> dict[str, PageRecord]:
         """The last build's pages, if it wrote to `output`."""
+        return _records(self._last(output).get("pages", {}))
+
+    @property
+    def spare_dir(self) -> Path:
+        """The site before the last build, kept to become the next one (see writer.py)."""
+        return self.folder / "spare"
+
+    def load_spare(self, output: Path) -> dict[str, PageRecord]:
+        """The files in `spare_dir` (empty when it is not known to hold a site for `output`)."""
         try:
-            pages = self._last(output).get("pages", {})
-            return {rel: PageRecord(*record) for rel, record in pages.items()}
-        except (TypeError, AttributeError, ValueError):
+            data = json.loads((self.folder / "spare.json").read_text())
+        except (OSError, ValueError):
             return {}
+        if not isinstance(data, dict) or data.get("format") != FORMAT:
+            return {}
+        if data.get("output") != str(output.resolve()) or not self.spare_dir.is_dir():
+            return {}
+        return _records(data.get("pages", {}))
+
+    def store_spare(self, output: Path, pages: dict[str, PageRecord]) -> None:
+        data = {"format": FORMAT, "output": str(output.resolve()), "pages": _plain(pages)}
+        self._write_json("spare.json", data)
+
+    def forget_spare(self) -> None:
+        """Before the spare folder is changed: until stored again, it is not trusted."""
+        (self.folder / "spare.json").unlink(missing_ok=True)
 
     def unchanged(self, output: Path, inputs: str) -> dict[str, Any] | None:
         """The last build's summary, if it had these inputs and its output is intact."""
@@ -120,32 +180,73 @@ class BuildCache:
             "written": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "inputs": inputs,
             "summary": summary or {},
-            "pages": {rel: [r.fingerprint, r.size, r.mtime_ns] for rel, r in pages.items()},
+            "pages": _plain(pages),
         }
+        self._write_json("pages.json", data)
+
+    def _write_json(self, name: str, data: dict[str, Any]) -> None:
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            tmp = self.folder / f"pages.json.tmp-{os.getpid()}"
+            tmp = self.folder / f"{name}.tmp-{os.getpid()}"
             tmp.write_text(json.dumps(data))
-            os.replace(tmp, self.folder / "pages.json")
+            os.replace(tmp, self.folder / name)
         except OSError:
-            pass
+            pass  # a cache that cannot be written only makes the next build slower
 
 
-def inputs_digest(folders: list[Path], *settings: object) -> str:
+def _store(path: Path, value: Any) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f"{path.name}.tmp-{os.getpid()}")
+        tmp.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(tmp, path)
+    except OSError:
+        pass  # a cache that cannot be written only makes the next build slower
+
+
+def _plain(pages: dict[str, PageRecord]) -> dict[str, list[Any]]:
+    return {rel: [r.fingerprint, r.size, r.mtime_ns] for rel, r in pages.items()}
+
+
+def _records(pages: Any) -> dict[str, PageRecord]:
+    try:
+        return {rel: PageRecord(*record) for rel, record in pages.items()}
+    except (TypeError, AttributeError, ValueError):
+        return {}
+
+
+def inputs_digest(
+    folders: list[Path], *settings: object, skip: Path | None = None, by_content: bool = False
+) -> str:
     """Everything a build reads, by the names, sizes and times of its files: equal digests
-    mean an unchanged site (a `git checkout` or an editor changes a file's time)."""
+    mean an unchanged site (a `git checkout` or an editor changes a file's time).
+
+    `skip` leaves out a folder (and what it holds); `by_content` digests the files' bytes
+    instead of their times, so that a fresh checkout of the same files gives the same
+    digest (for a few files, not thousands).
+    """
     h = hashlib.blake2b(digest_size=20)
     h.update(f"{FORMAT}:{code_digest()}:{settings!r}".encode())
     for folder in folders:
         h.update(b"\0" + str(folder).encode())
         for dirpath, dirnames, filenames in os.walk(folder):
+            if skip is not None and Path(dirpath) == skip:
+                dirnames.clear()
+                continue
             dirnames.sort()
             for name in sorted(filenames):
+                path = os.path.join(dirpath, name)
                 try:
-                    st = os.stat(os.path.join(dirpath, name))
+                    if by_content:
+                        with open(path, "rb") as f:
+                            h.update(
+                                f"{path}:".encode() + hashlib.file_digest(f, "blake2b").digest()
+                            )
+                        continue
+                    st = os.stat(path)
                 except OSError:
                     continue
-                h.update(f"{dirpath}/{name}:{st.st_size}:{st.st_mtime_ns}:{st.st_ino}".encode())
+                h.update(f"{path}:{st.st_size}:{st.st_mtime_ns}:{st.st_ino}".encode())
     return h.hexdigest()
 
 

@@ -167,6 +167,7 @@ class ContentLoader:
     dates: FileDates
     cache: ParseCache | None = None
     disk: BuildCache | None = None
+    keys: dict[Path, str] = field(default_factory=dict)  # build cache key of each file read
 
     def _dates(self, folder: str, path: Path, posted: dt.date | None) -> tuple[dt.date, dt.date]:
         """(posted, last changed): front matter, else git, else the build date."""
@@ -195,7 +196,7 @@ class ContentLoader:
             return None
         if self.disk is None:
             return self._parse_bytes(path, data, schema_for)
-        key = self._disk_key(data, path, schema_for)
+        key = self.disk_key(data, path, schema_for)
         hit = self._load_hit(key)
         if hit is not None:
             self.report.problems.extend(hit[1])
@@ -295,7 +296,7 @@ class ContentLoader:
         assert self.disk is not None
         try:
             check_file(path, self.root)
-            key = self._disk_key(path.read_bytes(), path, schema_for)
+            key = self.disk_key(path.read_bytes(), path, schema_for)
         except (SiteError, OSError):
             return None  # parsing it says why
         return self._load_hit(key)
@@ -308,10 +309,13 @@ class ContentLoader:
             return hit
         return None
 
-    def _disk_key(self, data: bytes, path: Path, schema_for: Any) -> str:
+    def disk_key(self, data: bytes, path: Path, schema_for: Any) -> str:
+        """The build cache's key for a file: its bytes and all its parse depends on."""
         assert self.disk is not None
-        return self.disk.key(data, self.report.display(path), schema_for.__name__,
-                             self.config.base_url, self.config.raw_html)  # fmt: skip
+        key = self.disk.key(data, self.report.display(path), schema_for.__name__,
+                            self.config.base_url, self.config.raw_html)  # fmt: skip
+        self.keys[path] = key
+        return key
 
     @staticmethod
     def faq(values: Mapping[str, Any]) -> tuple[FaqEntry, ...]:
@@ -436,13 +440,17 @@ def load_site(
     cache: ParseCache | None = None,
     jobs: int = 1,
     disk: BuildCache | None = None,
+    keys: dict[Path, str] | None = None,
 ) -> Site:
-    """Read every role and page, reporting every problem into `report`."""
+    """Read every role and page, reporting every problem into `report`.
+
+    `keys`, when given, receives each file's build cache key (with `disk`).
+    """
     loader = ContentLoader(
         report.root, config,
         cache.renderer(config) if cache else MarkdownRenderer(config.urls, config.raw_html),
         report, today,
-        dates or FileDates(), cache, disk,
+        dates or FileDates(), cache, disk, {} if keys is None else keys,
     )  # fmt: skip
     role_files = content_files(content_dir / ROLES_DIR)
     page_files = content_files(content_dir / PAGES_DIR)

@@ -68,6 +68,9 @@ class Report:
 
     def display(self, path: str | Path) -> str:
         """Return `path` relative to the project root when it lies inside it."""
+        text, root = os.fspath(path), os.fspath(self.root)
+        if text.startswith(root + os.sep) and os.path.isabs(root) and "/." not in text:
+            return text[len(root) + 1 :]  # the common case, without normalizing
         absolute = os.path.abspath(path)
         root = os.path.abspath(self.root)
         if absolute == root or absolute.startswith(root + os.sep):

@@ -40,7 +40,16 @@ class Salary:
     max: int | float | None = None
 
 
-class RoleFacts:
+class Cached:
+    """A data class with cached properties, which its pickled state leaves out."""
+
+    def __getstate__(self) -> dict[str, object]:
+        cached = {name for klass in type(self).__mro__ for name, value in vars(klass).items()
+                  if isinstance(value, cached_property)}  # fmt: skip
+        return {k: v for k, v in self.__dict__.items() if k not in cached}
+
+
+class RoleFacts(Cached):
     """What a role and its brief both answer from their fields."""
 
     slug: str
@@ -193,7 +202,7 @@ class SiteView:
 
 
 @dataclass(frozen=True)
-class Skill:
+class Skill(Cached):
     key: str
     name: str  # the spelling most listed roles use
     slug: str
@@ -203,13 +212,13 @@ class Skill:
     def path(self) -> str:
         return skill_path(self.slug)
 
-    @property
+    @cached_property
     def ref(self) -> Ref:
         return Ref(self.name, self.path, len(self.roles))
 
 
 @dataclass(frozen=True)
-class Department:
+class Department(Cached):
     name: str
     slug: str
     roles: tuple[Role, ...]
@@ -218,7 +227,7 @@ class Department:
     def path(self) -> str:
         return department_path(self.slug)
 
-    @property
+    @cached_property
     def ref(self) -> Ref:
         return Ref(self.name, self.path, len(self.roles))
 
@@ -276,7 +285,7 @@ class Site:
             for other in pool:
                 if len(picked) == limit:
                     return tuple(picked.values())
-                if other is not role:
+                if other.slug != role.slug:  # the same role, maybe another copy
                     picked.setdefault(other.slug, other)
         return tuple(picked.values())
 

@@ -39,8 +39,9 @@ class PlannedPage:
     """One output file: a template and its context, or finished bytes.
 
     The context (or the bytes) may be given as a function, computed only when the
-    page is rendered; `inputs` then names what it is computed from, which is what
-    `serve` compares between builds to know whether the page must be rendered again.
+    page is rendered; `inputs` (or a function giving them) then names what it is
+    computed from, which is what a build compares with the last one's to know whether
+    the page must be rendered again.
     """
 
     path: str  # the URL path, relative to the site root
@@ -49,7 +50,8 @@ class PlannedPage:
     context: dict[str, Any] | Callable[[], dict[str, Any]] = field(default_factory=dict)
     data: bytes | Callable[[], bytes] | None = None  # for files that are not templates
     inputs: Any = None
-    shows: tuple[str, ...] = ()  # on a role's page, the other roles it shows (by slug)
+    # On a role's page, the other roles it shows (by slug), or a function giving them.
+    shows: tuple[str, ...] | Callable[[], tuple[str, ...]] = ()
 
     @property
     def output_file(self) -> str:
@@ -64,8 +66,11 @@ class PlannedPage:
 
     def fingerprint_inputs(self) -> Any:
         if self.inputs is not None:
-            return self.inputs
+            return self.inputs() if callable(self.inputs) else self.inputs
         return self.bytes() if self.data is not None else self.full_context()
+
+    def shown(self) -> tuple[str, ...]:
+        return self.shows() if callable(self.shows) else self.shows
 
 
 def briefs(roles: tuple[Role, ...]) -> tuple[RoleBrief, ...]:
@@ -96,7 +101,7 @@ def site_pages(site: Site) -> list[PlannedPage]:
                 u.INDEX,
                 "index",
             ),
-            roles=briefs(site.listed_roles),
+            roles=lambda: briefs(site.listed_roles),
         ),
         _page(
             "skills.html",
@@ -119,15 +124,26 @@ def site_pages(site: Site) -> list[PlannedPage]:
 
 
 def _page(template: str, path: str, source: str, meta: Meta, **context: Any) -> PlannedPage:
-    return PlannedPage(path, source, template, {"meta": meta, **context})
+    """A page from a template; context values given as functions are computed when used."""
+    if not any(callable(v) for v in context.values()):
+        return PlannedPage(path, source, template, {"meta": meta, **context})
+    return PlannedPage(path, source, template, lambda: {
+        "meta": meta, **{k: v() if callable(v) else v for k, v in context.items()}
+    })  # fmt: skip
 
 
 def role_page(site: Site, role: Role) -> PlannedPage:
-    role_skills = site.role_skills(role)
-    dept = site.department_of(role)
-    related = briefs(site.related(role))
+    """A role's page; what it shows of the site is worked out when first asked for."""
+    known: list[tuple[Any, ...]] = []
+
+    def parts() -> tuple[Any, ...]:
+        if not known:
+            known.append((site.role_skills(role), site.department_of(role),
+                          briefs(site.related(role))))  # fmt: skip
+        return known[0]
 
     def context() -> dict[str, Any]:
+        role_skills, dept, related = parts()
         url = site.config.urls.absolute(role.path)
         jsonld = [job_posting(role, site, url)] if role.indexable else []
         if role.faq:
@@ -136,10 +152,14 @@ def role_page(site: Site, role: Role) -> PlannedPage:
         return {"meta": meta, "role": role, "role_skills": role_skills, "department": dept,
                 "related": related, "jsonld": jsonld}  # fmt: skip
 
-    # All of the context follows from these (and from the config every page depends on).
-    return PlannedPage(role.path, role.source, "role.html", context,
-                       inputs=(role, role_skills, dept, related),
-                       shows=tuple(r.slug for r in related))  # fmt: skip
+    def inputs() -> str:
+        # All of the context follows from these (and from the config every page depends
+        # on); the reprs of the references are complete, and a digest stands for a role.
+        role_skills, dept, related = parts()
+        return f"{role.digest}|{role_skills!r}|{dept!r}|{','.join(r.digest for r in related)}"
+
+    return PlannedPage(role.path, role.source, "role.html", context, inputs=inputs,
+                       shows=lambda: tuple(r.slug for r in parts()[2]))  # fmt: skip
 
 
 def skill_page(site: Site, skill: Skill) -> PlannedPage:
@@ -151,7 +171,7 @@ def skill_page(site: Site, skill: Skill) -> PlannedPage:
         "skill",
     )
     return _page("skill.html", skill.path, "content/roles", meta, skill=skill.ref,
-                 roles=briefs(skill.roles))  # fmt: skip
+                 roles=lambda: briefs(skill.roles))  # fmt: skip
 
 
 def department_page(site: Site, dept: Department) -> PlannedPage:
@@ -163,7 +183,7 @@ def department_page(site: Site, dept: Department) -> PlannedPage:
         "department",
     )
     return _page("department.html", dept.path, "content/roles", meta, department=dept.ref,
-                 roles=briefs(dept.roles))  # fmt: skip
+                 roles=lambda: briefs(dept.roles))  # fmt: skip
 
 
 def free_page(site: Site, page: Page) -> PlannedPage:
@@ -174,7 +194,10 @@ def free_page(site: Site, page: Page) -> PlannedPage:
 
 def feeds(site: Site) -> list[PlannedPage]:
     config = site.config
-    listed = briefs(site.indexable_roles)
+
+    def listed() -> tuple[RoleBrief, ...]:
+        return briefs(site.indexable_roles)
+
     plan = [
         _page(
             "feed.xml",
@@ -182,7 +205,7 @@ def feeds(site: Site) -> list[PlannedPage]:
             "content/roles",
             Meta(f"{config.title}: open roles", config.description, u.FEED, "feed"),
             roles=listed,
-            updated=max((r.updated for r in listed), default=site.build_date),
+            updated=lambda: max((r.updated for r in listed()), default=site.build_date),
         ),
         PlannedPage(
             u.SITEMAP,
@@ -192,20 +215,20 @@ def feeds(site: Site) -> list[PlannedPage]:
                 "meta": Meta("Sitemap", "", u.SITEMAP, "sitemap"),
                 "entries": sitemap_entries(site),
             },
-            inputs=(listed, site.view, site.pages),  # all the entries come from these
+            inputs=lambda: (listed(), site.view, site.pages),  # the entries come from these
         ),
         _page("robots.txt", u.ROBOTS, "theme", Meta("robots.txt", "", u.ROBOTS, "robots")),
         PlannedPage(
             u.JOBS_JSON,
             "content/roles",
-            data=lambda: to_json(jobs_json(site, listed)),
-            inputs=(listed, config, site.build_date),
+            data=lambda: to_json(jobs_json(site, listed())),
+            inputs=lambda: (listed(), config, site.build_date),
         ),
         PlannedPage(
             u.SEARCH,
             "content/roles",
             data=lambda: to_json(search_index(site), indent=None),
-            inputs=(briefs(site.listed_roles), config),
+            inputs=lambda: (briefs(site.listed_roles), config),
         ),
         PlannedPage(".nojekyll", "openings", data=b""),
     ]

@@ -15,7 +15,7 @@ import threading
 import traceback
 from collections.abc import Callable, Sequence
 from multiprocessing.connection import Connection
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -78,6 +78,65 @@ def fork_map(
 def _child(func: Callable[[Sequence[T]], list[R]], chunk: Sequence[T], send: Connection) -> None:
     try:
         send.send((True, func(chunk)))
+    except BaseException:
+        send.send((False, traceback.format_exc()))
+    finally:
+        send.close()
+
+
+class Started(Generic[R]):
+    """Work started by `fork_start`; `result()` waits for it."""
+
+    def __init__(self, func: Callable[[], R], process: object = None,
+                 receive: Connection | None = None) -> None:  # fmt: skip
+        self._func = func
+        self._process = process
+        self._receive = receive
+
+    def result(self) -> R:
+        if self._process is None or self._receive is None:
+            return self._func()  # it could not be forked: do it now
+        try:
+            ok, value = self._receive.recv()
+        except EOFError:
+            ok, value = False, "the worker process died"
+        finally:
+            self._receive.close()
+            self._process.join()  # type: ignore[attr-defined]
+            self._process = None
+        if not ok:
+            raise RuntimeError("worker failed:\n" + value)
+        return value
+
+    def cancel(self) -> None:
+        """Stop the work if it runs in another process (it may be half done)."""
+        if self._process is not None:
+            self._process.kill()  # type: ignore[attr-defined]
+            self._process.join()  # type: ignore[attr-defined]
+            self._process = None
+            if self._receive is not None:
+                self._receive.close()
+
+
+def fork_start(func: Callable[[], R]) -> Started[R]:
+    """Start `func()` in a forked process, to run beside this one; `.result()` collects it.
+
+    Where a fork is not possible (see the module's docstring), `func` runs when its
+    result is asked for.
+    """
+    if "fork" not in multiprocessing.get_all_start_methods() or threading.active_count() != 1:
+        return Started(func)
+    ctx = multiprocessing.get_context("fork")
+    receive, send = ctx.Pipe(duplex=False)
+    process = ctx.Process(target=_child_call, args=(func, send), daemon=True)
+    process.start()
+    send.close()
+    return Started(func, process, receive)
+
+
+def _child_call(func: Callable[[], R], send: Connection) -> None:
+    try:
+        send.send((True, func()))
     except BaseException:
         send.send((False, traceback.format_exc()))
     finally:

@@ -24,14 +24,14 @@ from typing import Any
 
 from .builder import BuildOptions, BuildResult, Prepared, prepare, site_moment, warn_role
 from .config import load_config
-from .content import ROLES_DIR, ContentLoader, ParseCache, is_content_name, role_schema
+from .content import ROLES_DIR, ContentLoader, ParseCache, is_content_name
 from .errors import BuildFailed, Problem, Report, SiteError, UsageError
 from .fingerprint import digest_of, template_digests
 from .gitdates import git_head
+from .incremental import pages_showing, swap_in, swapped_site
 from .models import Role, Site
-from .pages import PlannedPage, role_page, site_pages
+from .pages import PlannedPage
 from .theme import CARD_TEMPLATE, MemoryBytecodeCache
-from .urls import output_file, skill_key
 from .writer import Written, fingerprinter, put_files, render_changed, write_changed
 
 Update = tuple[BuildResult, list[str]]  # the result and the output files that changed
@@ -113,7 +113,7 @@ class BuildSession:
                                               fingerprint)  # fmt: skip
         shown_on: dict[str, set[str]] = defaultdict(set)
         for page in ready.plan:
-            for slug in page.shows:
+            for slug in page.shown():
                 shown_on[slug].add(page.output_file)
         self._last = _Last(
             ready, site.build_date, git_head(options.content_dir), fingerprint,
@@ -147,27 +147,13 @@ class BuildSession:
         report = Report(options.root)
         loader = ContentLoader(options.root, config, self.cache.renderer(config), report, today,
                                last.ready.dates, self.cache)  # fmt: skip
-        by_source = {role.source: role for role in site.roles}
-        swapped: dict[Role, Role] = {}
-        for path, parsed in zip(files, loader.parse_all(files, role_schema, 1), strict=True):
-            old = by_source.get(report.display(path))
-            if old is None:
-                return None  # a new role, or a draft left out
-            if parsed is None:
-                if not report.has_errors:
-                    return None  # removed
-                continue
-            new = loader.role(path, parsed)
-            if new is not None and not report.has_errors:
-                if _place(new) != _place(old):
-                    return None
-                swapped[old] = new
+        swapped = swap_in(site, loader, files, report)
         if report.has_errors:
             self._pending = set(files)  # the next update takes them again
             raise BuildFailed(sorted(report.problems))
         self._pending.clear()
-        new_site = _swap(site, swapped)
-        if new_site.view != site.view:
+        new_site = swapped_site(site, swapped) if swapped is not None else None
+        if swapped is None or new_site is None:
             return None
         for new in swapped.values():
             warn_role(new, config, report)
@@ -178,15 +164,7 @@ class BuildSession:
         """Plan, fingerprint and render the pages that show the swapped roles."""
         last = self._last
         assert last is not None
-        pages = [role_page(site, new) for new in swapped.values()]
-        briefs_changed = [
-            old for old, new in swapped.items() if old.brief.digest != new.brief.digest
-        ]
-        if briefs_changed:
-            by_file = {output_file(role.path): role for role in site.roles}
-            shown = {rel for old in briefs_changed for rel in last.shown_on.get(old.slug, ())}
-            pages += [role_page(site, by_file[rel]) for rel in sorted(shown)]
-            pages += site_pages(site)
+        pages = pages_showing(site, swapped, last.shown_on)
         output = self.options.output_dir
         current, files = render_changed(last.ready.env, pages, last.fingerprint, self.written,
                                         output, report)  # fmt: skip
@@ -195,7 +173,7 @@ class BuildSession:
         self.written.update(current)
         for page in pages:
             last.pages[page.output_file] = page
-        for old in briefs_changed:
+        for old in swapped:
             for heading in ("h2", "h3"):
                 self.cards.pop((old.brief.digest, heading), None)
         sources = {new.source for new in swapped.values()}
@@ -209,32 +187,3 @@ class BuildSession:
         assert self._last is not None
         return BuildResult(site, len(self._last.pages), time.perf_counter() - started, warnings,
                            len(changed), len(site.roles), len(site.skills))  # fmt: skip
-
-
-def _place(role: Role) -> tuple[Any, ...]:
-    """What decides where a role appears: its address, order, state, skills and team."""
-    return (role.slug, role.date_posted, role.title.casefold(), role.closed, role.draft,
-            role.skills, role.department)  # fmt: skip
-
-
-def _swap(site: Site, swapped: dict[Role, Role]) -> Site:
-    """The site with some roles replaced by their new versions, in the same places."""
-
-    def swap(roles: tuple[Role, ...]) -> tuple[Role, ...]:
-        return tuple(swapped.get(r, r) for r in roles)
-
-    def shows(roles: tuple[Role, ...]) -> bool:
-        return any(r in swapped for r in roles)
-
-    skills = tuple(dataclasses.replace(s, roles=swap(s.roles)) if shows(s.roles) else s
-                   for s in site.skills)  # fmt: skip
-    departments = tuple(dataclasses.replace(d, roles=swap(d.roles)) if shows(d.roles) else d
-                        for d in site.departments)  # fmt: skip
-    return dataclasses.replace(
-        site,
-        roles=swap(site.roles),
-        skills=skills,
-        departments=departments,
-        skill_by_key={s.key: s for s in skills},
-        department_by_key={skill_key(d.name): d for d in departments},
-    )

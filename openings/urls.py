@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import cached_property, lru_cache
 from urllib.parse import urlsplit
 
 _NON_SLUG = re.compile(r"[^a-z0-9]+")
@@ -39,6 +40,7 @@ def is_slug(text: str) -> bool:
     return bool(text) and slugify(text) == text
 
 
+@lru_cache(maxsize=4096)  # a site has a few hundred skills, named on thousands of roles
 def skill_key(name: str) -> str:
     """The identity of a skill: case and runs of white space do not count."""
     return " ".join(name.split()).casefold()
@@ -86,13 +88,13 @@ class Urls:
 
     base_url: str
 
-    @property
+    @cached_property
     def prefix(self) -> str:
         """The path every internal link starts with, `/` or `/repo/`."""
         path = urlsplit(self.base_url).path or "/"
         return path if path.endswith("/") else path + "/"
 
-    @property
+    @cached_property
     def is_absolute(self) -> bool:
         return bool(urlsplit(self.base_url).scheme)
 

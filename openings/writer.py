@@ -24,7 +24,7 @@ from .errors import OutputFolderError, Problem, Report
 from .files import is_dropping
 from .fingerprint import digest_of, template_digests
 from .pages import PlannedPage
-from .parallel import MIN_ITEMS, fork_map
+from .parallel import MIN_ITEMS, Started, fork_map, fork_start
 from .theme import template_error
 
 TMP_TAG = ".tmp-"
@@ -104,31 +104,58 @@ def check_collisions(plan: list[PlannedPage], statics: list[StaticFile], report:
 
 
 class Writer:
-    """Writes one build into a temporary folder, then swaps it with the output."""
+    """Writes one build into a folder beside the output, then swaps the two.
 
-    def __init__(self, output: Path) -> None:
+    The folder is a new temporary one, or the spare: the site before the last build,
+    kept in the cache folder, of which only the files that differ are then replaced.
+    """
+
+    def __init__(self, output: Path, tree: Path | None = None, spare: Path | None = None) -> None:
         self.output = output
-        self.tmp = output.parent / f".{output.name}{TMP_TAG}{os.getpid()}"
+        self.tmp = tree or output.parent / f".{output.name}{TMP_TAG}{os.getpid()}"
+        self.spare = spare  # where to keep the old site after the swap, if anywhere
         self._made: set[Path] = set()
         self.files = 0  # how many the new tree holds (set by the caller)
+        # Files already in the tree -> their records (fingerprint, size, mtime).
+        self.present: dict[str, PageRecord] = {}
+        self.kept = False  # whether the old site became the spare
+        self._done = False
 
-    def __enter__(self) -> Writer:
+    def start(self) -> Writer:
         self.output.parent.mkdir(parents=True, exist_ok=True)
         sweep(self.output)
-        self.tmp.mkdir()
+        if self.tmp != self.spare:
+            self.tmp.mkdir()
         self._made = {self.tmp}
         return self
 
+    def close(self) -> None:
+        """Remove the temporary folder, unless it was committed or is the spare."""
+        if not self._done and self.tmp != self.spare and self.tmp.exists():
+            self._done = True
+            if self.files > BACKGROUND_REMOVAL:
+                remove_later(self.tmp)
+            else:
+                shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def __enter__(self) -> Writer:
+        return self if self._made else self.start()
+
     def __exit__(self, exc_type: object, *_: object) -> None:
-        if self.tmp.exists():
-            shutil.rmtree(self.tmp, ignore_errors=True)
+        self.close()
+
+    def _parent(self, path: Path) -> None:
+        if path.parent not in self._made:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._made.add(path.parent)
 
     def write(self, rel: str, data: bytes) -> None:
         path = self.tmp / rel
-        parent = path.parent
-        if parent not in self._made:
-            parent.mkdir(parents=True, exist_ok=True)
-            self._made.add(parent)
+        self._parent(path)
+        if rel in self.present:
+            # The file may be a link that shares its bytes with the output: replace it,
+            # never write into it.
+            path.unlink(missing_ok=True)
         path.write_bytes(data)
 
     def copy(self, source: Path, rel: str) -> None:
@@ -137,27 +164,37 @@ class Writer:
     def link(self, source: Path, rel: str) -> None:
         """Reuse a file of the current output (a hard link: no bytes are copied)."""
         path = self.tmp / rel
-        if path.parent not in self._made:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self._made.add(path.parent)
+        self._parent(path)
+        if rel in self.present:
+            path.unlink(missing_ok=True)
         try:
             os.link(source, path)
         except OSError:  # another file system, or links not allowed: copy instead
             path.write_bytes(source.read_bytes())
 
-    def commit(self) -> None:
-        """Put the new tree in place of the output; the old one is removed after.
+    def unlink(self, rels: Iterable[str]) -> None:
+        """Remove files from the new tree, then the folders they leave empty."""
+        rels = sorted(rels)
+        for rel in rels:
+            (self.tmp / rel).unlink(missing_ok=True)
+            self.present.pop(rel, None)
+        for rel in rels:
+            _prune(self.tmp / rel, self.tmp)
+        self._made = {self.tmp}
+
+    def commit(self) -> bool:
+        """Put the new tree in place of the output; True when the old one became the spare.
 
         On Linux the two folders are exchanged in one atomic step, so a build killed at
         any moment leaves either the old site or the new one at the output's path.
         """
+        kept = False
         if not self.output.exists():
             os.rename(self.tmp, self.output)
         elif exchange(self.tmp, self.output):  # self.tmp now holds the old site
-            if self.files > BACKGROUND_REMOVAL:
-                remove_later(self.tmp)
-            else:
-                shutil.rmtree(self.tmp, ignore_errors=True)
+            kept = self._keep_old()
+            if not kept:
+                self.close()
         else:
             old = self.output.parent / f".{self.output.name}{OLD_TAG}{os.getpid()}"
             os.rename(self.output, old)
@@ -167,6 +204,94 @@ class Writer:
                 os.rename(old, self.output)
                 raise
             shutil.rmtree(old, ignore_errors=True)
+        self._done = True
+        return kept
+
+    def _keep_old(self) -> bool:
+        """Keep the old site (now at self.tmp) as the spare, where one is wanted."""
+        if self.spare is None:
+            return False
+        if self.tmp == self.spare:
+            return True
+        try:
+            discard_spare(self.spare)
+            os.rename(self.tmp, self.spare)
+        except OSError:
+            return False
+        return True
+
+
+def discard_spare(spare: Path) -> None:
+    """Move a spare site out of the way and remove it in the background."""
+    if spare.exists():
+        gone = spare.with_name(f"{spare.name}{OLD_TAG}{os.getpid()}")
+        os.rename(spare, gone)
+        remove_later(gone)
+
+
+class NextTree:
+    """The folder the next build is written into, made ready while the build reads.
+
+    Most files of a rebuild are the last build's. When the cache holds the spare (the
+    site before the last build), only the files that differ from it are replaced.
+    Otherwise a forked process links the last build's files into a new folder (as
+    `write_site` would), so the thousands of folders and links of a large site cost
+    none of the build's own time.
+    """
+
+    def __init__(self, output: Path, cache: BuildCache) -> None:
+        self.output = output
+        self.cache = cache
+        spare = cache.spare_dir
+        for leftover in spare.parent.glob(f"{spare.name}{OLD_TAG}*"):
+            remove_later(leftover)  # a removal that was cut short
+        usable = same_device(spare, output.parent)
+        self.spare_records = cache.load_spare(output) if usable else {}
+        if self.spare_records:
+            self.writer = Writer(output, spare, spare).start()
+            self._job: Started[list[str]] | None = None
+        else:
+            if spare.exists():
+                discard_spare(spare)
+                cache.forget_spare()
+            self.writer = Writer(output, spare=spare if usable else None).start()
+            self.records = cache.load_pages(output)
+            self._job = fork_start(self._link_all)
+        self.writer.files = len(self.spare_records) or len(self.records)
+
+    def _link_all(self) -> list[str]:
+        output, linked = self.output, []
+        for rel, record in self.records.items():
+            if still_written(output / rel, record):
+                self.writer.link(output / rel, rel)
+                linked.append(rel)
+        return linked
+
+    def finish(self) -> Writer:
+        """Wait for the tree; `writer.present` then says which files it holds already."""
+        writer = self.writer
+        if self._job is not None:
+            writer.present = {rel: self.records[rel] for rel in self._job.result()}
+        else:
+            spare = writer.tmp
+            unknown = PageRecord("", 0, 0)  # a file that changed since: never kept
+            writer.present = {rel: r if still_written(spare / rel, r) else unknown
+                              for rel, r in self.spare_records.items()}  # fmt: skip
+        return writer
+
+    def discard(self) -> None:
+        if self._job is not None:
+            self._job.cancel()
+        self.writer.close()
+
+
+def same_device(a: Path, b: Path) -> bool:
+    """Whether a folder at `a` (made if need be) is on the file system of `b`."""
+    try:
+        a.parent.mkdir(parents=True, exist_ok=True)
+        return os.stat(a.parent).st_dev == os.stat(b).st_dev
+    except OSError:
+        return False
 
 
 def remove_later(folder: Path) -> None:
@@ -238,35 +363,71 @@ def write_site(
     cache: BuildCache | None = None,
     inputs: str = "",
     summary: dict[str, Any] | None = None,
+    tree: NextTree | None = None,
+    fingerprints: dict[str, str] | None = None,
 ) -> int:
     """Render every page and copy every static file, then swap; errors keep the old site.
 
     With a cache, a page whose fingerprint matches the last build's, and whose file is
     still the one that build wrote, is linked from the current output instead of
-    rendered; when that holds for every file, nothing is written at all. Returns how
-    many files were rendered or copied.
+    rendered (or kept, when `tree` holds it already); when that holds for every file,
+    nothing is written at all. Returns how many files were rendered or copied.
+
+    `fingerprints`, when given, are those of every file of the site; the plan then holds
+    only the pages to render (a small update, where all others are the last build's,
+    checked to be intact by the caller).
     """
-    check_collisions(plan, statics, report)
-    report.raise_if_errors()
-    fingerprints = page_fingerprints(env, plan) | static_fingerprints(statics)
-    previous = cache.load_pages(output) if cache is not None and output.is_dir() else {}
-    reuse = {
-        rel for rel, fp in fingerprints.items()
-        if (record := previous.get(rel)) and record.fingerprint == fp
-        and still_written(output / rel, record)
-    }  # fmt: skip
-    if previous and reuse == set(fingerprints) == set(previous):
+    given = fingerprints is not None  # then the caller has checked the output is intact
+    try:
+        if fingerprints is None:
+            check_collisions(plan, statics, report)
+            report.raise_if_errors()
+            fingerprints = page_fingerprints(env, plan) | static_fingerprints(statics)
+        previous = cache.load_pages(output) if cache is not None and output.is_dir() else {}
+        writer = tree.finish() if tree else None
+        linked = writer.present if writer and writer.tmp != writer.spare else None
+
+        def intact(rel: str, record: PageRecord) -> bool:
+            if linked is not None:  # checked, and linked, by NextTree
+                return rel in linked and linked[rel].fingerprint == record.fingerprint
+            return given or still_written(output / rel, record)
+
+        live = {
+            rel for rel, fp in fingerprints.items()
+            if (record := previous.get(rel)) and record.fingerprint == fp and intact(rel, record)
+        }  # fmt: skip
+    except BaseException:
+        if tree:
+            tree.discard()
+        raise
+    if previous and live == set(fingerprints) == set(previous):
+        if writer:
+            writer.close()
         if cache is not None:  # nothing to write; remember these inputs for next time
             cache.store_pages(output, previous, inputs, summary)
         return 0
+    if cache is not None and writer is not None and writer.tmp == writer.spare:
+        cache.forget_spare()  # it changes now; if the build stops, it is not trusted
+    keep = kept(writer, fingerprints) if writer is not None else set()
     try:
-        _write_all(env, plan, statics, output, report, jobs, reuse)
+        written = _write_all(env, plan, statics, fingerprints, output, report, jobs, live, writer)
     except OSError as exc:
         report.error(output, 1, write_error(exc))
         report.raise_if_errors()
     if cache is not None:
-        cache.store_pages(output, records(output, fingerprints), inputs, summary)
-    return len(fingerprints) - len(reuse)
+        if writer is not None and writer.kept:
+            cache.store_spare(output, previous)
+        # Files kept in the tree, or linked from the output, have the records they had.
+        known = {rel: previous[rel] for rel in live}
+        if writer is not None:
+            known |= {rel: writer.present[rel] for rel in keep}
+        cache.store_pages(output, records(output, fingerprints, known), inputs, summary)
+    return written
+
+
+def kept(writer: Writer, fingerprints: dict[str, str]) -> set[str]:
+    """The files the tree holds already, as this build would write them."""
+    return {rel for rel, r in writer.present.items() if fingerprints.get(rel) == r.fingerprint}
 
 
 def page_fingerprints(env: jinja2.Environment, plan: list[PlannedPage]) -> dict[str, str]:
@@ -297,9 +458,16 @@ def static_fingerprints(statics: list[StaticFile]) -> dict[str, str]:
     return result
 
 
-def records(output: Path, fingerprints: dict[str, str]) -> dict[str, PageRecord]:
+def records(
+    output: Path, fingerprints: dict[str, str], known: dict[str, PageRecord] | None = None
+) -> dict[str, PageRecord]:
+    """The record of each file written, from `known` where given, else from its stat."""
+    known = known or {}
     result = {}
     for rel, fp in fingerprints.items():
+        if (record := known.get(rel)) is not None and record.fingerprint == fp:
+            result[rel] = record
+            continue
         st = (output / rel).stat()
         result[rel] = PageRecord(fp, st.st_size, st.st_mtime_ns)
     return result
@@ -314,17 +482,23 @@ def _write_all(
     env: jinja2.Environment,
     plan: list[PlannedPage],
     statics: list[StaticFile],
+    fingerprints: dict[str, str],
     output: Path,
     report: Report,
     jobs: int,
-    reuse: set[str] = frozenset(),  # type: ignore[assignment]
-) -> None:
-    with Writer(output) as writer:
+    live: set[str],
+    writer: Writer | None = None,
+) -> int:
+    """Make the new tree and swap it in; return how many files were rendered or copied."""
+    with writer or Writer(output) as writer:
         writer.files = len(plan) + len(statics)
-        for rel in sorted(reuse):
+        keep = kept(writer, fingerprints)
+        writer.unlink(set(writer.present) - keep - live)  # changed or gone since
+        for rel in sorted(live - keep):
             writer.link(output / rel, rel)
-        plan = [page for page in plan if page.output_file not in reuse]
-        statics = [static for static in statics if static.dest not in reuse]
+        done = keep | live
+        plan = [page for page in plan if page.output_file not in done]
+        statics = [static for static in statics if static.dest not in done]
 
         def render_and_write(pages: Sequence[PlannedPage]) -> list[Problem]:
             own = Report(report.root)
@@ -349,7 +523,8 @@ def _write_all(
         report.raise_if_errors()
         for static in statics:
             writer.copy(static.source, static.dest)
-        writer.commit()
+        writer.kept = writer.commit()
+    return len(plan) + len(statics)
 
 
 Written = dict[str, tuple[str, str]]  # output file -> (fingerprint, hash of its bytes)

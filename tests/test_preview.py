@@ -69,6 +69,7 @@ def test_a_series_of_edits_gives_the_same_tree_as_a_full_build(running, tmp_path
     root = running.preview.options.root
     roles = root / "content/roles"
     same_as_full_build(running, tmp_path)
+
     def save_by_rename(name: str, change: Callable[[str], str]) -> None:
         tmp = roles / f".{name}.tmp"
         tmp.write_text(change((roles / name).read_text()))
