@@ -1,13 +1,15 @@
 """Time from saving a role file to the browser being told to reload, beside `hugo server`.
 
-    python bench/serve_latency.py 1000 [--edits 20] [--dir /tmp/openings-bench]
+    python bench/serve_latency.py 1000 [--edits 20] [--edit text|location] [--dir DIR]
 
 Starts `python build.py serve` and, when Hugo is installed, `hugo server` on the same
 roles (bench/corpus.py writes them), waits for both first builds, then edits one role
-file of each in turn, appending a line. For Openings the clock stops when the
-reload event arrives on the live-reload stream (the rebuilt files are on disk by
-then); for Hugo when it prints its "Total in … ms" rebuild line. Prints each median
-(min-max) in milliseconds and the ratio of the medians.
+file of each in turn: `text` appends a paragraph (only the role's own page changes),
+`location` changes its location, which the lists show (the index, the role's skill
+and team pages, jobs.json, search.json and the pages that show it as related). For
+Openings the clock stops when the reload event arrives on the live-reload stream (the
+rebuilt files are on disk by then); for Hugo when it prints its "Total in … ms" rebuild
+line. Prints each median (min-max) in milliseconds and the ratio of the medians.
 """
 
 from __future__ import annotations
@@ -61,9 +63,12 @@ def events(port: int, sink: queue.Queue) -> None:
             sink.put((time.perf_counter(), raw[7:].strip().decode()))
 
 
-def edit(path: Path, i: int) -> float:
-    with path.open("a", encoding="utf-8") as f:
-        f.write(f"\nEdited paragraph number {i} for the rebuild benchmark.\n")
+def edit(path: Path, i: int, kind: str, original: str) -> float:
+    if kind == "location":
+        path.write_text(original.replace('location: "', f'location: "Area {i}, ', 1))
+    else:
+        with path.open("a", encoding="utf-8") as f:
+            f.write(f"\nEdited paragraph number {i} for the rebuild benchmark.\n")
     return time.perf_counter()
 
 
@@ -78,6 +83,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("n", type=int)
     ap.add_argument("--edits", type=int, default=20)
+    ap.add_argument("--edit", choices=["text", "location"], default="text")
     ap.add_argument("--dir", type=Path, default=Path("/tmp/openings-bench"))
     ap.add_argument("--hugo-port", type=int, default=1313)
     args = ap.parse_args()
@@ -114,7 +120,7 @@ def main() -> int:
         ours_ms: list[float] = []
         hugo_ms: list[float] = []
         for i in range(args.edits):
-            t0 = edit(role, i)
+            t0 = edit(role, i, args.edit, originals[role])
             while True:
                 stamp, kind = ours_events.get(timeout=120)
                 if kind in ("reload", "css"):
@@ -124,11 +130,11 @@ def main() -> int:
             if hugo:
                 while not hugo_out.empty():
                     hugo_out.get()
-                t0 = edit(hugo_role, i)
+                t0 = edit(hugo_role, i, args.edit, originals[hugo_role])
                 stamp, _ = wait_line(hugo_out, r"Total in (\d+(?:\.\d+)?) ms", 120)
                 hugo_ms.append((stamp - t0) * 1000)
                 time.sleep(0.3)
-        print(f"{args.n} roles, {args.edits} edits each, one edit at a time, alternating")
+        print(f"{args.n} roles, {args.edits} {args.edit} edits each, one at a time, alternating")
         print(summary("openings: save -> reload event", ours_ms))
         if hugo_ms:
             print(summary("hugo server: save -> rebuilt", hugo_ms))

@@ -218,6 +218,8 @@ def build_site(
                              options.jobs, disk, inputs, summary, tree)  # fmt: skip
         if disk and others:
             _save_state(options, disk, ready, others, keys, report.warnings)
+        if disk:
+            disk.collect(set(keys.values()))
     return BuildResult(site, len(ready.plan), time.perf_counter() - started, report.warnings,
                        written, len(site.roles), len(site.skills))  # fmt: skip
 

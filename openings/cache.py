@@ -96,6 +96,21 @@ class BuildCache:
     def store(self, key: str, value: Any) -> None:
         _store(self._entry(key), value)
 
+    def collect(self, used: set[str]) -> int:
+        """Remove the parsed files this build did not use, once they outnumber those it
+        did (so that two settings built in turn keep theirs); return how many went."""
+        stale = []
+        try:
+            for folder in (self.folder / "parsed").iterdir():
+                stale += [p for p in folder.iterdir() if p.name.partition(".")[0] not in used]
+        except OSError:
+            return 0
+        if len(stale) <= max(len(used), 100):
+            return 0
+        for path in stale:
+            path.unlink(missing_ok=True)
+        return len(stale)
+
     @property
     def _state(self) -> Path:
         return self.folder / f"state-{code_digest()}.pickle"

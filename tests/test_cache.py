@@ -146,3 +146,20 @@ def test_the_no_change_shortcut_and_what_breaks_it(write_site, tmp_path):
     later = build_site(BuildOptions(root=root), environ=next_day)
     assert later.site is not None and later.written > 0
     assert "This position is closed." in (root / "output/roles/b/index.html").read_text()
+
+
+def test_parsed_files_no_build_uses_are_removed_in_time(write_site, tmp_path):
+    root = site_of_roles(write_site, n=150)
+    parsed = root / ".openings-cache/parsed"
+    build(root)
+    first = set(parsed.rglob("*.pickle"))
+    assert len(first) == 150
+    # Another base URL: other entries; the first ones stay while they are not the most.
+    build(root, base_url="https://elsewhere.test/")
+    assert first < set(parsed.rglob("*.pickle"))
+    for path in (root / "content/roles").glob("*.md"):
+        path.write_text(path.read_text() + "\nChanged.\n")
+    build(root)
+    now = set(parsed.rglob("*.pickle"))
+    assert len(now) == 150 and not now & first  # 300 unused went, with the first ones
+    assert tree_digest(root / "output") == fresh(root, tmp_path)
