@@ -137,7 +137,7 @@ def prepare(
     *,
     check_output: bool = True,
     cache: ParseCache | None = None,
-    cards: dict[tuple[str, str], Any] | None = None,
+    partials: dict[tuple[str, ...], Any] | None = None,
     bytecode: MemoryBytecodeCache | None = None,
     progress: Callable[[str], None] | None = None,
     disk: BuildCache | None = None,
@@ -162,13 +162,13 @@ def prepare(
     )  # fmt: skip
     warn_site(site, report)
     globals_ = {"site": site.view, "config": config, "theme": theme}
-    env = make_env(options.root, theme, template_filters(config), globals_, cards, bytecode)
+    env = make_env(options.root, theme, template_filters(config), globals_, partials, bytecode)
     check_templates(env, set(TEMPLATES), report)
     report.raise_if_errors()
     statics = static_files(static_sources(theme, options.content_dir), report,
                            inside=(options.root, *theme.folders))  # fmt: skip
     report.raise_if_errors()
-    return Prepared(site, plan_pages(site), env, statics, dates)
+    return Prepared(site, plan_pages(site, partials), env, statics, dates)
 
 
 def build_site(

@@ -20,8 +20,9 @@ import jinja2
 from jinja2 import meta
 
 from .models import Role, RoleBrief
+from .theme import PARTIALS
 
-ALWAYS = ("_card.html",)  # rendered by role_card(), which no template names statically
+ALWAYS = tuple(PARTIALS)  # rendered by globals (role_card()...), which no template names
 
 
 def digest_of(*values: Any) -> str:

@@ -19,7 +19,7 @@ from .content import ContentLoader, role_schema
 from .errors import Problem, Report
 from .gitdates import FileDates
 from .models import Role, Site
-from .pages import PlannedPage, role_page, site_pages
+from .pages import Memo, PlannedPage, role_page, site_pages
 from .urls import output_file, skill_key
 
 
@@ -112,12 +112,13 @@ def pages_showing(
     swapped: Mapping[Role, Role],
     shown_on: Mapping[str, Sequence[str]],
     whole: Callable[[Role], Role] = lambda role: role,
+    memo: Memo | None = None,
 ) -> list[PlannedPage]:
     """The pages that show the swapped roles, planned against the new site.
 
     `shown_on` maps a role's slug to the role pages that show it among related roles;
     `whole` gives the complete role for one of the site's (a site kept without the
-    roles' text, as `build` keeps it, has to read theirs again).
+    roles' text, as `build` keeps it, has to read theirs again); `memo` is plan_pages'.
     """
     pages = [role_page(site, new) for new in swapped.values()]
     briefs_changed = [old for old, new in swapped.items() if old.brief.digest != new.brief.digest]
@@ -125,5 +126,5 @@ def pages_showing(
         by_file = {output_file(role.path): role for role in site.roles}
         shown = {rel for old in briefs_changed for rel in shown_on.get(old.slug, ())}
         pages += [role_page(site, whole(by_file[rel])) for rel in sorted(shown)]
-        pages += site_pages(site)
+        pages += site_pages(site, memo)
     return pages

@@ -9,13 +9,22 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from . import urls as u
-from .models import Department, Page, Role, RoleBrief, Site, Skill
-from .structured import faq_page, job_posting, jobs_json
+from .models import (
+    EMPLOYMENT_LABELS,
+    REMOTE_LABELS,
+    Department,
+    Page,
+    Role,
+    RoleBrief,
+    Site,
+    Skill,
+)
+from .structured import faq_page, job_entry, job_posting, jobs_json
 
 TEMPLATES = frozenset({
     "index.html", "role.html", "skill.html", "skills.html", "department.html", "page.html",
@@ -73,17 +82,44 @@ class PlannedPage:
         return self.shows() if callable(self.shows) else self.shows
 
 
+@dataclass(frozen=True)
+class Choices:
+    """The options of the index's filters: only values some open role has."""
+
+    locations: tuple[str, ...]
+    remote: tuple[tuple[str, str], ...]  # (value, label)
+    types: tuple[tuple[str, str], ...]
+
+
+def filter_choices(roles: tuple[Role, ...]) -> Choices:
+    locations = dict.fromkeys(loc for r in roles for loc in r.locations)
+    remote = {r.remote for r in roles}
+    types = {r.employment_type for r in roles}
+    return Choices(
+        tuple(sorted(locations, key=str.lower)),
+        tuple((v, label) for v, label in REMOTE_LABELS.items() if v in remote),
+        tuple((v, label) for v, label in EMPLOYMENT_LABELS.items() if v in types),
+    )
+
+
 def briefs(roles: tuple[Role, ...]) -> tuple[RoleBrief, ...]:
     return tuple(r.brief for r in roles)
 
 
-def plan_pages(site: Site) -> list[PlannedPage]:
-    """Every page of the site, in a fixed order."""
-    others = site_pages(site)
+Memo = dict[tuple[str, ...], Any]  # parts of files, by (file, role digest, ...)
+
+
+def plan_pages(site: Site, memo: Memo | None = None) -> list[PlannedPage]:
+    """Every page of the site, in a fixed order.
+
+    `memo` keeps each role's part of jobs.json and search.json; it may be kept between
+    builds of the same settings (see theme.partial_renderer).
+    """
+    others = site_pages(site, memo)
     return others[:3] + [role_page(site, role) for role in site.roles] + others[3:]
 
 
-def site_pages(site: Site) -> list[PlannedPage]:
+def site_pages(site: Site, memo: Memo | None = None) -> list[PlannedPage]:
     """Every page but the roles' own: these show roles only as briefs.
 
     So they depend on the roles' briefs, the site's view and config, and the free pages;
@@ -102,6 +138,7 @@ def site_pages(site: Site) -> list[PlannedPage]:
                 "index",
             ),
             roles=lambda: briefs(site.listed_roles),
+            choices=lambda: filter_choices(site.listed_roles),
         ),
         _page(
             "skills.html",
@@ -119,7 +156,7 @@ def site_pages(site: Site) -> list[PlannedPage]:
     plan += [skill_page(site, skill) for skill in site.skills]
     plan += [department_page(site, dept) for dept in site.departments]
     plan += [free_page(site, page) for page in site.pages]
-    plan += feeds(site)
+    plan += feeds(site, {} if memo is None else memo)
     return plan
 
 
@@ -192,7 +229,7 @@ def free_page(site: Site, page: Page) -> PlannedPage:
     return _page("page.html", page.path, page.source, meta, page=page, jsonld=jsonld)
 
 
-def feeds(site: Site) -> list[PlannedPage]:
+def feeds(site: Site, memo: Memo) -> list[PlannedPage]:
     config = site.config
 
     def listed() -> tuple[RoleBrief, ...]:
@@ -221,13 +258,13 @@ def feeds(site: Site) -> list[PlannedPage]:
         PlannedPage(
             u.JOBS_JSON,
             "content/roles",
-            data=lambda: to_json(jobs_json(site, listed())),
+            data=lambda: jobs_file(site, listed(), memo),
             inputs=lambda: (listed(), config, site.build_date),
         ),
         PlannedPage(
             u.SEARCH,
             "content/roles",
-            data=lambda: to_json(search_index(site), indent=None),
+            data=lambda: search_file(site, briefs(site.listed_roles), memo),
             inputs=lambda: (briefs(site.listed_roles), config),
         ),
         PlannedPage(".nojekyll", "openings", data=b""),
@@ -251,25 +288,48 @@ def sitemap_entries(site: Site) -> list[tuple[str, dt.date]]:
     return entries
 
 
-def search_index(site: Site) -> list[dict[str, Any]]:
-    """What the index's search and filters need of each listed role (search.json).
+def search_entry(role: RoleBrief, site: Site) -> dict[str, Any]:
+    """What the index's search and filters need of a listed role (in search.json).
 
     The index page itself lists only titles and links, so it stays light with thousands
-    of roles; its script fetches this file when a visitor first searches or filters.
+    of roles; its script fetches search.json when a visitor first searches or filters.
     """
-    href = site.config.urls.href
-    return [
-        {
-            "url": href(r.path),
-            "department": r.department,
-            "locations": list(r.locations),
-            "remote": r.remote,
-            "type": r.employment_type,
-            "skills": [u.skill_key(name) for name in r.skills],
-            "text": " ".join([r.title, r.description, r.department, *r.skills]).casefold(),
-        }
-        for r in briefs(site.listed_roles)
-    ]
+    return {
+        "url": site.config.urls.href(role.path),
+        "department": role.department,
+        "locations": list(role.locations),
+        "remote": role.remote,
+        "type": role.employment_type,
+        "skills": [u.skill_key(name) for name in role.skills],
+        "text": " ".join([role.title, role.description, role.department, *role.skills]).casefold(),
+    }
+
+
+def search_file(site: Site, roles: Sequence[RoleBrief], memo: Memo) -> bytes:
+    """search.json: a compact array, joined from each role's part (kept in `memo`)."""
+    parts = []
+    for role in roles:
+        key = (u.SEARCH, role.digest)
+        if (part := memo.get(key)) is None:
+            part = memo[key] = json.dumps(search_entry(role, site), ensure_ascii=False,
+                                          separators=(",", ":"))  # fmt: skip
+        parts.append(part)
+    return ("[" + ",".join(parts) + "]\n").encode()
+
+
+def jobs_file(site: Site, roles: Sequence[RoleBrief], memo: Memo) -> bytes:
+    """jobs.json, as to_json(jobs_json(...)) writes it, joined from each role's part."""
+    head = to_json(jobs_json(site, roles, with_jobs=False)).decode()
+    if not roles:
+        return head.encode()
+    parts = []
+    for role in roles:
+        key = (u.JOBS_JSON, role.digest)
+        if (part := memo.get(key)) is None:
+            text = json.dumps(job_entry(role, site), ensure_ascii=False, indent=2)
+            part = memo[key] = "    " + text.replace("\n", "\n    ")  # as an item of "jobs"
+        parts.append(part)
+    return (head.removesuffix("[]\n}\n") + "[\n" + ",\n".join(parts) + "\n  ]\n}\n").encode()
 
 
 def to_json(data: Any, indent: int | None = 2) -> bytes:

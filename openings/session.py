@@ -31,7 +31,7 @@ from .gitdates import git_head
 from .incremental import pages_showing, swap_in, swapped_site
 from .models import Role, Site
 from .pages import PlannedPage
-from .theme import CARD_TEMPLATE, MemoryBytecodeCache
+from .theme import PARTIALS, MemoryBytecodeCache
 from .writer import Written, fingerprinter, put_files, render_changed, write_changed
 
 Update = tuple[BuildResult, list[str]]  # the result and the output files that changed
@@ -58,9 +58,9 @@ class BuildSession:
         self.environ = environ
         self.cache = ParseCache()
         self.written: Written = {}
-        self.cards: dict[tuple[str, str], Any] = {}
+        self.partials: dict[tuple[str, ...], Any] = {}  # see theme.partial_renderer
         self.bytecode = MemoryBytecodeCache()
-        self._cards_for = ""
+        self._partials_for = ""
         self._base_url = ""
         self._last: _Last | None = None
         self._pending: set[Path] = set()  # role files of small updates that failed
@@ -96,17 +96,18 @@ class BuildSession:
         options = self.options
         report = Report(options.root)
         self._pending.clear()
-        ready = prepare(options, report, self.environ, cache=self.cache, cards=self.cards,
+        ready = prepare(options, report, self.environ, cache=self.cache, partials=self.partials,
                         bytecode=self.bytecode)  # fmt: skip
         site = ready.site
         self._base_url = site.config.base_url
-        cards_for = digest_of(template_digests(ready.env).get(CARD_TEMPLATE), site.config)
-        if cards_for != self._cards_for:  # the card template or the config changed
-            self.cards.clear()
-            self._cards_for = cards_for
+        templates = template_digests(ready.env)
+        partials_for = digest_of([templates.get(name) for name in PARTIALS], site.config)
+        if partials_for != self._partials_for:  # a partial's template or the config changed
+            self.partials.clear()
+            self._partials_for = partials_for
         current = {r.brief.digest for r in site.roles}
-        for key in [k for k in self.cards if k[0] not in current]:
-            del self.cards[key]  # cards of roles that changed or went
+        for key in [k for k in self.partials if k[1] not in current]:
+            del self.partials[key]  # parts of roles that changed or went
         fingerprint = fingerprinter(ready.env)
         self.written, changed = write_changed(ready.env, ready.plan, ready.statics,
                                               options.output_dir, report, self.written,
@@ -164,7 +165,7 @@ class BuildSession:
         """Plan, fingerprint and render the pages that show the swapped roles."""
         last = self._last
         assert last is not None
-        pages = pages_showing(site, swapped, last.shown_on)
+        pages = pages_showing(site, swapped, last.shown_on, memo=self.partials)
         output = self.options.output_dir
         current, files = render_changed(last.ready.env, pages, last.fingerprint, self.written,
                                         output, report)  # fmt: skip
@@ -173,9 +174,9 @@ class BuildSession:
         self.written.update(current)
         for page in pages:
             last.pages[page.output_file] = page
-        for old in swapped:
-            for heading in ("h2", "h3"):
-                self.cards.pop((old.brief.digest, heading), None)
+        gone = {old.brief.digest for old in swapped}
+        for key in [k for k in self.partials if k[1] in gone]:
+            del self.partials[key]
         sources = {new.source for new in swapped.values()}
         last.warnings = [w for w in last.warnings if w.path not in sources] + report.warnings
         last.ready = dataclasses.replace(last.ready, site=site)

@@ -194,8 +194,9 @@ def posting_warnings(role: Role, language: str) -> list[tuple[int, str]]:
     return warnings
 
 
-def jobs_json(site: Site, roles: Sequence[RoleBrief]) -> dict[str, Any]:
-    """The public jobs.json 1.0 document for the open roles (`roles`, not drafts).
+def jobs_json(site: Site, roles: Sequence[RoleBrief], with_jobs: bool = True) -> dict[str, Any]:
+    """The public jobs.json 1.0 document for the open roles (`roles`, not drafts);
+    `with_jobs=False` leaves "jobs", the last key, empty.
 
     `lastUpdated` is when the newest change to an open role was made (the start of
     that day on the site), so the file changes only when the roles do.
@@ -216,11 +217,11 @@ def jobs_json(site: Site, roles: Sequence[RoleBrief]) -> dict[str, Any]:
         "version": JOBS_JSON_VERSION,
         "lastUpdated": iso_datetime(start_of_day(newest, tz)),
         "company": company,
-        "jobs": [_job(role, site) for role in roles],
+        "jobs": [job_entry(role, site) for role in roles] if with_jobs else [],
     }
 
 
-def _job(role: RoleBrief, site: Site) -> dict[str, Any]:
+def job_entry(role: RoleBrief, site: Site) -> dict[str, Any]:
     job: dict[str, Any] = {
         "id": role.slug,
         "title": role.title,

@@ -21,6 +21,8 @@ from .errors import Report, SiteError
 
 THEME_FILE = "theme.yaml"
 CARD_TEMPLATE = "_card.html"
+# Parts of lists rendered once per role (see partial_renderers): template -> global name.
+PARTIALS = {CARD_TEMPLATE: "role_card", "_row.html": "role_row", "_entry.xml": "feed_entry"}
 BUILTIN_THEMES = Path(__file__).resolve().parent.parent / "themes"
 MAX_DEPTH = 8
 
@@ -101,7 +103,7 @@ def make_env(
     theme: Theme,
     filters: dict[str, Callable[..., Any]],
     globals_: dict[str, Any],
-    cards: dict[tuple[str, str], Markup] | None = None,
+    partials: dict[tuple[str, ...], Markup] | None = None,
     bytecode: jinja2.BytecodeCache | None = None,
 ) -> jinja2.Environment:
     env = jinja2.Environment(
@@ -116,29 +118,33 @@ def make_env(
     )
     env.filters.update(filters)
     env.globals.update(globals_)
-    env.globals["role_card"] = card_renderer(env, {} if cards is None else cards)
+    memo = {} if partials is None else partials
+    for template, name in PARTIALS.items():
+        env.globals[name] = partial_renderer(env, template, memo)
     return env
 
 
-def card_renderer(
-    env: jinja2.Environment, cards: dict[tuple[str, str], Markup]
+def partial_renderer(
+    env: jinja2.Environment, template: str, memo: dict[tuple[str, ...], Markup]
 ) -> Callable[..., Markup]:
-    """`role_card(role, heading)`: _card.html rendered once per role and heading level.
+    """A global that renders `template` for a role once, then reuses it.
 
-    A site lists each role on the index, its skill pages and its team page; rendering
-    the card once makes listing pages cost a lookup per role. `cards` may be kept
-    between builds: it is keyed by the role's digest.
+    `role_card(role, heading)` renders _card.html, `role_row(role)` _row.html (a line of
+    the index), `feed_entry(role)` _entry.xml (an Atom entry). A site lists each role on
+    several pages, and large sites list thousands on one; rendering each part once makes
+    a list cost a lookup per role. `memo` may be kept between builds: it is keyed by the
+    template and the role's digest, and is emptied when a template or the settings change.
     """
 
-    def role_card(role: Any, heading: str = "h2") -> Markup:
-        key = (role.digest, heading)
-        card = cards.get(key)
-        if card is None:
-            card = Markup(env.get_template(CARD_TEMPLATE).render(role=role, heading=heading))
-            cards[key] = card
-        return card
+    def render(role: Any, heading: str = "h2") -> Markup:
+        key = (template, role.digest, heading)
+        part = memo.get(key)
+        if part is None:
+            part = Markup(env.get_template(template).render(role=role, heading=heading))
+            memo[key] = part
+        return part
 
-    return role_card
+    return render
 
 
 class MemoryBytecodeCache(jinja2.BytecodeCache):

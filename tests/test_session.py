@@ -161,3 +161,13 @@ def test_an_edit_outside_the_roles_is_a_whole_build(session):
     session.build(page)
     assert not session.small
     session.same_as_full_build()
+
+
+def test_an_edit_to_a_part_of_the_lists_renders_the_lists_again(session):
+    (session.root / "templates").mkdir()
+    entry = (session.root / "themes/default/templates/_entry.xml").read_text()
+    part = session.root / "templates/_entry.xml"
+    part.write_text(entry.replace("<entry>", "<entry><!-- part -->"))
+    assert "feed.xml" in session.build(part)
+    assert "<!-- part -->" in (session.tmp / "served/feed.xml").read_text()
+    session.same_as_full_build()
