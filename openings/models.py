@@ -233,7 +233,7 @@ class Department(Cached):
 
 
 @dataclass(frozen=True)
-class Site:
+class Site(Cached):
     config: SiteConfig
     roles: tuple[Role, ...]  # every role that gets a page, newest first
     pages: tuple[Page, ...]
@@ -243,11 +243,11 @@ class Site:
     skill_by_key: Mapping[str, Skill] = field(default_factory=dict, compare=False)
     department_by_key: Mapping[str, Department] = field(default_factory=dict, compare=False)
 
-    @property
+    @cached_property
     def listed_roles(self) -> tuple[Role, ...]:
         return tuple(r for r in self.roles if r.listed)
 
-    @property
+    @cached_property
     def indexable_roles(self) -> tuple[Role, ...]:
         """Roles for sitemap, feeds and jobs.json: open and not drafts."""
         return tuple(r for r in self.roles if r.indexable)

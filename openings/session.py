@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import gc
 import os
 import time
 from collections import defaultdict
@@ -96,6 +97,7 @@ class BuildSession:
         options = self.options
         report = Report(options.root)
         self._pending.clear()
+        gc.unfreeze()  # the last site's objects may be collected again (see below)
         ready = prepare(options, report, self.environ, cache=self.cache, partials=self.partials,
                         bytecode=self.bytecode)  # fmt: skip
         site = ready.site
@@ -120,6 +122,10 @@ class BuildSession:
             ready, site.build_date, git_head(options.content_dir), fingerprint,
             {p.output_file: p for p in ready.plan}, shown_on, report.warnings,
         )  # fmt: skip
+        # The site lives until the next whole build: keep the garbage collector from
+        # walking its millions of objects again and again during small updates.
+        gc.collect()
+        gc.freeze()
         return self._result(site, started, report.warnings, changed), changed
 
     def _update(self, paths: set[Path], started: float) -> Update | None:
