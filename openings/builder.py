@@ -18,6 +18,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import jinja2
+from markupsafe import Markup
 
 from . import i18n
 from .cache import BuildCache, PageRecord, inputs_digest, still_written
@@ -35,13 +36,21 @@ from .content import (
 from .dates import build_moment, iso_datetime, start_of_day
 from .errors import BuildFailed, Problem, Report, SiteError, UsageError
 from .gitdates import FileDates, file_dates, git_head
-from .incremental import BuildState, pages_showing, swap_in, swapped_site, without_text
+from .incremental import (
+    BuildState,
+    kept_parts,
+    pages_showing,
+    swap_in,
+    swapped_site,
+    without_text,
+)
 from .markdown import MarkdownRenderer
 from .models import Role, Site
 from .pages import TEMPLATES, PlannedPage, plan_pages
 from .parallel import default_jobs
 from .structured import posting_warnings
 from .theme import (
+    PARTIALS,
     MemoryBytecodeCache,
     Theme,
     check_templates,
@@ -194,9 +203,10 @@ def build_site(
             return updated
     tree = _next_tree(options, disk) if disk else None
     keys: dict[Path, str] = {}
+    parts: dict[tuple[str, ...], Any] = {}  # what of them this process renders
     try:
         ready = prepare(options, report, environ, check_output=write, progress=progress,
-                        disk=disk, keys=keys)  # fmt: skip
+                        disk=disk, keys=keys, partials=parts)  # fmt: skip
     except BaseException:
         if tree:
             tree.discard()
@@ -217,7 +227,7 @@ def build_site(
         written = write_site(ready.env, ready.plan, ready.statics, options.output_dir, report,
                              options.jobs, disk, inputs, summary, tree)  # fmt: skip
         if disk and others:
-            _save_state(options, disk, ready, others, keys, report.warnings)
+            _save_state(options, disk, ready, others, keys, report.warnings, parts)
         if disk:
             disk.collect(set(keys.values()))
     return BuildResult(site, len(ready.plan), time.perf_counter() - started, report.warnings,
@@ -245,7 +255,8 @@ def _inputs(options: BuildOptions, environ: Mapping[str, str]) -> tuple[str, str
 
 
 def _save_state(options: BuildOptions, disk: BuildCache, ready: Prepared, others: str,
-                keys: dict[Path, str], warnings: list[Problem]) -> None:  # fmt: skip
+                keys: dict[Path, str], warnings: list[Problem],
+                parts: dict[tuple[str, ...], Any]) -> None:  # fmt: skip
     """Leave what the next build needs for a small update (see openings.incremental)."""
     files = {}
     for path in content_files(options.content_dir / ROLES_DIR):
@@ -262,6 +273,7 @@ def _save_state(options: BuildOptions, disk: BuildCache, ready: Prepared, others
         str(options.output_dir.resolve()), others, files, without_text(ready.site),
         ready.dates, shown_on, warnings, len(ready.plan),
     ))  # fmt: skip
+    disk.store_parts(others, kept_parts(parts, ready.site))
 
 
 def _small_update(
@@ -370,13 +382,21 @@ def _update_files(options: BuildOptions, disk: BuildCache, state: BuildState,
         "warnings": [list(astuple(w)) for w in warnings],
     }
     written = 0
+    # What lists show changed: they are rendered again, from the parts kept of the others.
+    lists = any(old.brief.digest != new.brief.digest for old, new in swapped.items())
+    memo: dict[tuple[str, ...], Any] = {
+        key: Markup(part) if key[0] in PARTIALS else part
+        for key, part in (disk.load_parts(state.others) if lists else {}).items()
+    }
     if tree is not None:
         written = _render_update(options, disk, new_site, swapped, state, loader, previous,
-                                 tree, inputs, summary)  # fmt: skip
+                                 tree, inputs, summary, memo)  # fmt: skip
     else:
         disk.store_pages(output, previous, inputs, summary)
     disk.store_state(dataclasses.replace(state, files=files, site=without_text(new_site),
                                          warnings=warnings, dates=loader.dates))  # fmt: skip
+    if lists:
+        disk.store_parts(state.others, kept_parts(memo, new_site))
     return BuildResult(new_site if changed else None, state.pages, time.perf_counter() - started,
                        warnings, written, len(new_site.roles), len(new_site.skills),
                        updated=True)  # fmt: skip
@@ -385,12 +405,13 @@ def _update_files(options: BuildOptions, disk: BuildCache, state: BuildState,
 def _render_update(options: BuildOptions, disk: BuildCache, site: Site,
                    swapped: dict[Role, Role], state: BuildState, loader: ContentLoader,
                    previous: dict[str, PageRecord], tree: NextTree, inputs: str,
-                   summary: dict[str, Any]) -> int:  # fmt: skip
-    """Render the pages that show the swapped roles and write the site with them."""
+                   summary: dict[str, Any], memo: dict[tuple[str, ...], Any]) -> int:  # fmt: skip
+    """Render the pages that show the swapped roles and write the site with them; `memo`
+    holds the parts of lists kept from the last builds, and gets the new ones."""
     report, config = loader.report, site.config
     theme = load_theme(options.root, config.theme, config.path)
     globals_ = {"site": site.view, "config": config, "theme": theme}
-    env = make_env(options.root, theme, template_filters(config), globals_)
+    env = make_env(options.root, theme, template_filters(config), globals_, memo)
 
     def whole(role: Role) -> Role:
         path = options.root / role.source
@@ -403,7 +424,7 @@ def _render_update(options: BuildOptions, disk: BuildCache, site: Site,
     fingerprint = fingerprinter(env)
     fingerprints = {rel: record.fingerprint for rel, record in previous.items()}
     rendered = []
-    for page in pages_showing(site, swapped, state.shown_on, whole):
+    for page in pages_showing(site, swapped, state.shown_on, whole, memo):
         rel, fp = page.output_file, fingerprint(page)
         if rel not in fingerprints:
             raise _Moved

@@ -129,6 +129,20 @@ class BuildCache:
                 old.unlink(missing_ok=True)  # left by another version of the code
         _store(self._state, value)
 
+    def load_parts(self, others: str) -> dict[tuple[str, ...], str]:
+        """Roles' parts of lists kept for builds of the same inputs but role files
+        (see pages.Memo and theme.partial_renderer); empty when there are none."""
+        try:
+            with (self.folder / "parts.pickle").open("rb") as f:
+                data = _SafeUnpickler(f).load()
+        except _UNREADABLE:
+            return {}
+        ok = isinstance(data, tuple) and len(data) == 3 and data[:2] == (code_digest(), others)
+        return data[2] if ok and isinstance(data[2], dict) else {}
+
+    def store_parts(self, others: str, parts: dict[tuple[str, ...], str]) -> None:
+        _store(self.folder / "parts.pickle", (code_digest(), others, parts))
+
     def forget_state(self) -> None:
         """Before the output changes: until stored again, there is no state to trust."""
         self._state.unlink(missing_ok=True)

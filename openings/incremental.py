@@ -128,3 +128,9 @@ def pages_showing(
         pages += [role_page(site, whole(by_file[rel])) for rel in sorted(shown)]
         pages += site_pages(site, memo)
     return pages
+
+
+def kept_parts(memo: Mapping[tuple[str, ...], str], site: Site) -> dict[tuple[str, ...], str]:
+    """The parts of lists that belong to the site's roles as they are now, as plain text."""
+    current = {role.brief.digest for role in site.roles}
+    return {key: str(part) for key, part in memo.items() if key[1] in current}

@@ -7,7 +7,7 @@ import datetime as dt
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache, cached_property
 
 from .config import SiteConfig
 from .urls import department_path, page_path, role_path, skill_display, skill_key, skill_path
@@ -44,9 +44,14 @@ class Cached:
     """A data class with cached properties, which its pickled state leaves out."""
 
     def __getstate__(self) -> dict[str, object]:
-        cached = {name for klass in type(self).__mro__ for name, value in vars(klass).items()
-                  if isinstance(value, cached_property)}  # fmt: skip
+        cached = _cached_names(type(self))
         return {k: v for k, v in self.__dict__.items() if k not in cached}
+
+
+@cache
+def _cached_names(cls: type) -> frozenset[str]:
+    return frozenset(name for klass in cls.__mro__ for name, value in vars(klass).items()
+                     if isinstance(value, cached_property))  # fmt: skip
 
 
 class RoleFacts(Cached):

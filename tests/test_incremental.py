@@ -16,6 +16,7 @@ import pytest
 from conftest import ENVIRON, build, role, tree_digest
 
 from openings.builder import BuildOptions, BuildResult, build_site
+from openings.cache import BuildCache
 from openings.errors import BuildFailed
 
 
@@ -54,8 +55,17 @@ def test_an_edit_lists_show_rewrites_the_lists(site, tmp_path):
     result = build(site)
     assert result.updated and result.written > 5  # its page, the lists, related roles' pages
     assert tree_digest(site / "output") == fresh(site, tmp_path)
+    # The roles' parts of lists are kept for the next update, as text.
+    cache = BuildCache(site / ".openings-cache")
+    parts = cache.load_parts(cache.load_state().others)
+    assert {"jobs.json", "search.json", "_card.html"} <= {key[0] for key in parts}
+    assert all(type(part) is str for part in parts.values())
+    assert cache.load_parts("other inputs") == {}
     edit(site, "frontend-engineer", lambda t: t + "\nAnd again.\n")
     assert build(site).written == 1
+    assert tree_digest(site / "output") == fresh(site, tmp_path)
+    edit(site, "frontend-engineer", lambda t: t.replace("Hamburg, Germany", "Berlin, Germany"))
+    assert build(site).updated
     assert tree_digest(site / "output") == fresh(site, tmp_path)
 
 
