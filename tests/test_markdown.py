@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import random
 
+import markdown
 import pytest
+from conftest import REPO
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from openings.markdown import PLAIN_TEXT, MarkdownRenderer
+from openings.markdown import EXTENSIONS, PLAIN_TEXT, MarkdownRenderer, QuickInlineExtension
 from openings.urls import Urls
 
 URLS = Urls("https://x.test/careers/")
@@ -126,3 +130,19 @@ def test_the_plain_text_shortcut_gives_exactly_what_markdown_gives():
         assert renderer.render_inline(text) == expected, repr(text)
         shortcut += bool(PLAIN_TEXT.fullmatch(text))
     assert shortcut > 500  # the shortcut was taken, and agreed each time
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="ab c\n*_`\\[]()!<>&#;/:.-|=+>1", max_size=160))
+def test_the_quick_inline_pass_gives_python_markdowns_own_output(text):
+    plain = markdown.Markdown(extensions=EXTENSIONS)
+    quick = markdown.Markdown(extensions=[*EXTENSIONS, QuickInlineExtension()])
+    assert quick.convert(text) == plain.convert(text)
+
+
+def test_the_quick_inline_pass_on_the_example_roles():
+    for path in sorted((REPO / "content").rglob("*.md")):
+        body = path.read_text().split("\n---\n", 1)[-1]
+        plain = markdown.Markdown(extensions=EXTENSIONS)
+        quick = markdown.Markdown(extensions=[*EXTENSIONS, QuickInlineExtension()])
+        assert quick.convert(body) == plain.convert(body), path
