@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -456,10 +458,12 @@ def load_site(
     page_files = content_files(content_dir / PAGES_DIR)
     if cache is not None:
         cache.keep_only([*role_files, *page_files])
-    parsed_roles = loader.parse_all(role_files, role_schema, jobs)
-    roles = [
-        r for f, p in zip(role_files, parsed_roles, strict=True) if p and (r := loader.role(f, p))
-    ]
+    with collector_paused():  # millions of objects, all to live as long as the site
+        parsed_roles = loader.parse_all(role_files, role_schema, jobs)
+        roles = [
+            r for f, p in zip(role_files, parsed_roles, strict=True)
+            if p and (r := loader.role(f, p))
+        ]  # fmt: skip
     roles = [r for r in roles if include_drafts or not r.draft]
     parsed_pages = loader.parse_all(page_files, page_schema, 1)
     pages = [
@@ -481,6 +485,23 @@ def load_site(
         skill_by_key={s.key: s for s in skills},
         department_by_key={skill_key(d.name): d for d in departments},
     )
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's garbage collector off while a large site's objects are made.
+
+    Made while it runs, they set off collection after collection of the growing heap,
+    each looking at every object again (at 50,000 roles, 16 full collections, 8 s); none
+    of them is garbage. The collector is on again after, as it was.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _unique(items: list[Role] | list[Page], kind: str, report: Report) -> None:

@@ -20,6 +20,7 @@ from typing import Any
 import jinja2
 
 from .cache import BuildCache, PageRecord, still_written
+from .content import collector_paused
 from .errors import OutputFolderError, Problem, Report
 from .files import is_dropping
 from .fingerprint import digest_of, template_digests
@@ -382,7 +383,8 @@ def write_site(
         if fingerprints is None:
             check_collisions(plan, statics, report)
             report.raise_if_errors()
-            fingerprints = page_fingerprints(env, plan) | static_fingerprints(statics)
+            with collector_paused():  # the related roles and briefs it makes stay
+                fingerprints = page_fingerprints(env, plan) | static_fingerprints(statics)
         previous = cache.load_pages(output) if cache is not None and output.is_dir() else {}
         writer = tree.finish() if tree else None
         linked = writer.present if writer and writer.tmp != writer.spare else None
