@@ -46,7 +46,7 @@ class _Last:
     today: dt.date
     head: str  # git HEAD of the content folder
     fingerprint: Callable[[PlannedPage], str]
-    pages: dict[str, PlannedPage]  # output file -> page
+    pages: int  # how many the plan has (a small update keeps them all)
     shown_on: dict[str, set[str]]  # role slug -> output files of role pages that show it
     warnings: list[Problem]
 
@@ -119,8 +119,9 @@ class BuildSession:
             for slug in page.shown():
                 shown_on[slug].add(page.output_file)
         self._last = _Last(
-            ready, site.build_date, git_head(options.content_dir), fingerprint,
-            {p.output_file: p for p in ready.plan}, shown_on, report.warnings,
+            dataclasses.replace(ready, plan=[]),  # the plan's pages hold on to this site
+            site.build_date, git_head(options.content_dir), fingerprint,
+            len(ready.plan), shown_on, report.warnings,
         )  # fmt: skip
         # The site lives until the next whole build: keep the garbage collector from
         # walking its millions of objects again and again during small updates.
@@ -178,8 +179,6 @@ class BuildSession:
         report.raise_if_errors()
         changed = put_files(files, current, self.written, output)
         self.written.update(current)
-        for page in pages:
-            last.pages[page.output_file] = page
         gone = {old.brief.digest for old in swapped}
         for key in [k for k in self.partials if k[1] in gone]:
             del self.partials[key]
@@ -192,5 +191,5 @@ class BuildSession:
     def _result(self, site: Site, started: float, warnings: list[Problem], changed: list[str]
                 ) -> BuildResult:  # fmt: skip
         assert self._last is not None
-        return BuildResult(site, len(self._last.pages), time.perf_counter() - started, warnings,
+        return BuildResult(site, self._last.pages, time.perf_counter() - started, warnings,
                            len(changed), len(site.roles), len(site.skills))  # fmt: skip

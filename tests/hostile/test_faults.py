@@ -155,16 +155,24 @@ def test_a_burst_of_1000_file_events_gives_a_few_rebuilds(preview):
     assert len(list((preview.output / "roles").glob("burst-*"))) == 50
 
 
-def test_memory_stays_flat_over_500_rebuilds(copy_repo_site, tmp_path):
+@pytest.mark.parametrize("kind", ["whole", "small"])
+def test_memory_stays_flat_over_500_rebuilds(copy_repo_site, tmp_path, kind):
+    """Whole builds (a new title each time), or small updates (a new paragraph)."""
     root = copy_repo_site()
     session = BuildSession(BuildOptions(root=root, output=tmp_path / "out"), ENVIRON)
     path = root / "content/roles/data-engineer.md"
     good = path.read_text()
+    session.build()
 
     def rebuild(i: int) -> None:
-        path.write_text(good.replace("Data Engineer", f"Data Engineer {i}"))
+        if kind == "whole":
+            path.write_text(good.replace("Data Engineer", f"Data Engineer {i}"))
+        else:
+            path.write_text(good + f"\nParagraph {i}.\n")
         os.utime(path, ns=(i * 1_000_000_000, i * 1_000_000_000))  # a new mtime every time
-        session.build()
+        before = session.small_updates
+        session.build({path})
+        assert (session.small_updates > before) == (kind == "small")
 
     for i in range(50):
         rebuild(i)
