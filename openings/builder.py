@@ -2,7 +2,9 @@
 
 Every role and page is read before anything is rendered, so every page sees one
 consistent site (skill pages need every role), and every error is found before
-the output is touched.
+the output is touched. With the cache, a build first tries the shortcuts: nothing
+changed at all, or only some role files (a small update of the last build, from the
+state it left; see openings.incremental).
 """
 
 from __future__ import annotations
@@ -150,7 +152,7 @@ def prepare(
     bytecode: MemoryBytecodeCache | None = None,
     progress: Callable[[str], None] | None = None,
     disk: BuildCache | None = None,
-    keys: dict[Path, str] | None = None,
+    seen: dict[Path, tuple[int, int, int, str]] | None = None,
 ) -> Prepared:
     """config -> content -> plan; raise BuildFailed after reporting every error."""
     try:
@@ -167,7 +169,7 @@ def prepare(
     dates = file_dates(options.content_dir, ZoneInfo(config.timezone))
     site = load_site(
         options.content_dir, config, report, today=moment.date(), include_drafts=options.drafts,
-        dates=dates, cache=cache, jobs=options.jobs, disk=disk, keys=keys,
+        dates=dates, cache=cache, jobs=options.jobs, disk=disk, seen=seen,
     )  # fmt: skip
     warn_site(site, report)
     globals_ = {"site": site.view, "config": config, "theme": theme}
@@ -202,11 +204,11 @@ def build_site(
         if updated is not None:
             return updated
     tree = _next_tree(options, disk) if disk else None
-    keys: dict[Path, str] = {}
-    parts: dict[tuple[str, ...], Any] = {}  # what of them this process renders
+    seen: dict[Path, tuple[int, int, int, str]] = {}  # the files read, as they were
+    parts: dict[tuple[str, ...], Any] = {}  # roles' parts of lists rendered in this process
     try:
         ready = prepare(options, report, environ, check_output=write, progress=progress,
-                        disk=disk, keys=keys, partials=parts)  # fmt: skip
+                        disk=disk, seen=seen, partials=parts)  # fmt: skip
     except BaseException:
         if tree:
             tree.discard()
@@ -227,9 +229,9 @@ def build_site(
         written = write_site(ready.env, ready.plan, ready.statics, options.output_dir, report,
                              options.jobs, disk, inputs, summary, tree)  # fmt: skip
         if disk and others:
-            _save_state(options, disk, ready, others, keys, report.warnings, parts)
+            _save_state(options, disk, ready, others, seen, report.warnings, parts)
         if disk:
-            disk.collect(set(keys.values()))
+            disk.collect({entry[3] for entry in seen.values()})
     return BuildResult(site, len(ready.plan), time.perf_counter() - started, report.warnings,
                        written, len(site.roles), len(site.skills))  # fmt: skip
 
@@ -255,16 +257,18 @@ def _inputs(options: BuildOptions, environ: Mapping[str, str]) -> tuple[str, str
 
 
 def _save_state(options: BuildOptions, disk: BuildCache, ready: Prepared, others: str,
-                keys: dict[Path, str], warnings: list[Problem],
+                seen: dict[Path, tuple[int, int, int, str]], warnings: list[Problem],
                 parts: dict[tuple[str, ...], Any]) -> None:  # fmt: skip
-    """Leave what the next build needs for a small update (see openings.incremental)."""
+    """Leave what the next build needs for a small update (see openings.incremental).
+
+    Each role file is recorded as it was when it was read: one changed since has
+    another time or size, so the next build reads it again.
+    """
     files = {}
     for path in content_files(options.content_dir / ROLES_DIR):
-        try:
-            st = path.stat()
-            files[path.name] = (st.st_size, st.st_mtime_ns, st.st_ino, keys[path])
-        except (OSError, KeyError):
-            return  # changed while the build ran: the next build starts afresh
+        if path not in seen:
+            return  # came while the build ran: the next build starts afresh
+        files[path.name] = seen[path]
     shown_on: dict[str, list[str]] = {}
     for page in ready.plan:
         for slug in page.shown():

@@ -169,7 +169,9 @@ class ContentLoader:
     dates: FileDates
     cache: ParseCache | None = None
     disk: BuildCache | None = None
-    keys: dict[Path, str] = field(default_factory=dict)  # build cache key of each file read
+    # Each file read for the build cache: its size, mtime and inode before it was read,
+    # and its key (what a later build compares: see openings.incremental).
+    seen: dict[Path, tuple[int, int, int, str]] = field(default_factory=dict)
 
     def _dates(self, folder: str, path: Path, posted: dt.date | None) -> tuple[dt.date, dt.date]:
         """(posted, last changed): front matter, else git, else the build date."""
@@ -298,9 +300,11 @@ class ContentLoader:
         assert self.disk is not None
         try:
             check_file(path, self.root)
+            st = path.stat()
             key = self.disk_key(path.read_bytes(), path, schema_for)
         except (SiteError, OSError):
             return None  # parsing it says why
+        self.seen[path] = (st.st_size, st.st_mtime_ns, st.st_ino, key)
         return self._load_hit(key)
 
     def _load_hit(self, key: str) -> tuple[Parsed | None, list[Problem]] | None:
@@ -314,10 +318,8 @@ class ContentLoader:
     def disk_key(self, data: bytes, path: Path, schema_for: Any) -> str:
         """The build cache's key for a file: its bytes and all its parse depends on."""
         assert self.disk is not None
-        key = self.disk.key(data, self.report.display(path), schema_for.__name__,
-                            self.config.base_url, self.config.raw_html)  # fmt: skip
-        self.keys[path] = key
-        return key
+        return self.disk.key(data, self.report.display(path), schema_for.__name__,
+                             self.config.base_url, self.config.raw_html)  # fmt: skip
 
     @staticmethod
     def faq(values: Mapping[str, Any]) -> tuple[FaqEntry, ...]:
@@ -442,17 +444,17 @@ def load_site(
     cache: ParseCache | None = None,
     jobs: int = 1,
     disk: BuildCache | None = None,
-    keys: dict[Path, str] | None = None,
+    seen: dict[Path, tuple[int, int, int, str]] | None = None,
 ) -> Site:
     """Read every role and page, reporting every problem into `report`.
 
-    `keys`, when given, receives each file's build cache key (with `disk`).
+    `seen`, when given, receives what ContentLoader.seen holds (with `disk`).
     """
     loader = ContentLoader(
         report.root, config,
         cache.renderer(config) if cache else MarkdownRenderer(config.urls, config.raw_html),
         report, today,
-        dates or FileDates(), cache, disk, {} if keys is None else keys,
+        dates or FileDates(), cache, disk, {} if seen is None else seen,
     )  # fmt: skip
     role_files = content_files(content_dir / ROLES_DIR)
     page_files = content_files(content_dir / PAGES_DIR)
