@@ -269,13 +269,10 @@ def _save_state(options: BuildOptions, disk: BuildCache, ready: Prepared, others
         if path not in seen:
             return  # came while the build ran: the next build starts afresh
         files[path.name] = seen[path]
-    shown_on: dict[str, list[str]] = {}
-    for page in ready.plan:
-        for slug in page.shown():
-            shown_on.setdefault(slug, []).append(page.output_file)
+    shows = {page.output_file: page.shown() for page in ready.plan if page.shows}
     disk.store_state(BuildState(
         str(options.output_dir.resolve()), others, files, without_text(ready.site),
-        ready.dates, shown_on, warnings, len(ready.plan),
+        ready.dates, shows, warnings, len(ready.plan),
     ))  # fmt: skip
     disk.store_parts(others, kept_parts(parts, ready.site))
 
@@ -428,7 +425,9 @@ def _render_update(options: BuildOptions, disk: BuildCache, site: Site,
     fingerprint = fingerprinter(env)
     fingerprints = {rel: record.fingerprint for rel, record in previous.items()}
     rendered = []
-    for page in pages_showing(site, swapped, state.shown_on, whole, memo):
+    for page in pages_showing(site, swapped, state.shows, whole, memo):
+        if page.shows:
+            state.shows[page.output_file] = page.shown()
         rel, fp = page.output_file, fingerprint(page)
         if rel not in fingerprints:
             raise _Moved

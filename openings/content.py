@@ -473,7 +473,7 @@ def load_site(
     ]
     _unique(roles, "role", report)
     _unique(pages, "page", report)
-    roles.sort(key=lambda r: (-r.date_posted.toordinal(), r.title.casefold(), r.slug))
+    roles.sort(key=role_order)
     listed = [r for r in roles if r.listed]
     skills = group_skills(listed)
     departments = group_departments(listed)
@@ -487,6 +487,11 @@ def load_site(
         skill_by_key={s.key: s for s in skills},
         department_by_key={skill_key(d.name): d for d in departments},
     )
+
+
+def role_order(role: Role) -> tuple[int, str, str]:
+    """Newest first, then by title and slug: the order of the site's roles everywhere."""
+    return (-role.date_posted.toordinal(), role.title.casefold(), role.slug)
 
 
 @contextmanager

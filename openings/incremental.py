@@ -1,21 +1,30 @@
 """Small updates: a few role files changed, and the rest of the site is as it was.
 
-When each edited role keeps its place in the site (see `place`), the last site stays
-valid with the new roles swapped in, and only the pages that show them can change:
-their own pages, the pages of roles that list them as related, and, when what lists
-show of them changed, the lists. `serve` updates this way after each save, from the
-site it holds; `build` from the state the last build saved (see BuildState).
+When each edited role keeps its groups (see `groups`: address, state, skills, team),
+the last site stays valid with the new roles swapped in, and only the pages that show
+them can change: their own pages, the pages of roles that list them as related, and,
+when what lists show of them changed, the lists. A new title or date moves the role in
+the order of the site: its groups are sorted again, and the pages of the roles that
+share a team or a skill with it are checked too (their related roles may change).
+`serve` updates this way after each save, from the site it holds; `build` from the
+state the last build saved (see BuildState).
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .content import ContentLoader, role_schema
+from .content import (
+    ContentLoader,
+    group_departments,
+    group_skills,
+    role_order,
+    role_schema,
+)
 from .errors import Problem, Report
 from .gitdates import FileDates
 from .models import Role, Site
@@ -23,10 +32,10 @@ from .pages import Memo, PlannedPage, role_page, site_pages
 from .urls import output_file, skill_key
 
 
-def place(role: Role) -> tuple[Any, ...]:
-    """What decides where a role appears: its address, order, state, skills and team."""
-    return (role.slug, role.date_posted, role.title.casefold(), role.closed, role.draft,
-            role.skills, role.department)  # fmt: skip
+def groups(role: Role) -> tuple[Any, ...]:
+    """What decides which pages and groups a role appears in: its address, state, skills
+    and team (not its place in their order)."""
+    return (role.slug, role.closed, role.draft, role.skills, role.department)
 
 
 def swap_in(
@@ -35,7 +44,8 @@ def swap_in(
     """Parse role files again: each old role -> its new version.
 
     None when a file is not one of the site's roles (new, or a draft left out), is
-    gone, or its role moved. Errors are left in `report` (the result is then partial).
+    gone, or its role changed groups. Errors are left in `report` (the result is then
+    partial).
     """
     by_source = {role.source: role for role in site.roles}
     swapped: dict[Role, Role] = {}
@@ -49,7 +59,7 @@ def swap_in(
             continue
         new = loader.role(path, parsed)
         if new is not None and not report.has_errors:
-            if place(new) != place(old):
+            if groups(new) != groups(old):
                 return None
             swapped[old] = new
     return swapped
@@ -68,7 +78,7 @@ class BuildState:
     files: dict[str, tuple[int, int, int, str]]  # name -> size, mtime, inode, cache key
     site: Site  # without the roles' text (see `without_text`)
     dates: FileDates
-    shown_on: dict[str, list[str]]  # see pages_showing
+    shows: dict[str, tuple[str, ...]]  # role page -> the roles it shows (pages_showing)
     warnings: list[Problem]
     pages: int
 
@@ -83,7 +93,29 @@ def without_text(site: Site) -> Site:
 def swapped_site(site: Site, swapped: Mapping[Role, Role]) -> Site | None:
     """The site with the new versions of its roles, or None if that changes `site.view`."""
     new = _with(site, swapped)
+    if moved(swapped):
+        new = _sorted(new)
     return new if new.view == site.view else None
+
+
+def moved(swapped: Mapping[Role, Role]) -> bool:
+    """Whether a role has a new place in the order of the site (a new title or date)."""
+    return any(role_order(a) != role_order(b) for a, b in swapped.items())
+
+
+def _sorted(site: Site) -> Site:
+    """The site with its roles, and the groups made of them, in order again."""
+    roles = tuple(sorted(site.roles, key=role_order))
+    listed = [r for r in roles if r.listed]
+    skills, departments = group_skills(listed), group_departments(listed)
+    return dataclasses.replace(
+        site,
+        roles=roles,
+        skills=skills,
+        departments=departments,
+        skill_by_key={s.key: s for s in skills},
+        department_by_key={skill_key(d.name): d for d in departments},
+    )
 
 
 def _with(site: Site, swapped: Mapping[Role, Role]) -> Site:
@@ -110,24 +142,40 @@ def _with(site: Site, swapped: Mapping[Role, Role]) -> Site:
 def pages_showing(
     site: Site,
     swapped: Mapping[Role, Role],
-    shown_on: Mapping[str, Sequence[str]],
+    shows: Mapping[str, Sequence[str]],
     whole: Callable[[Role], Role] = lambda role: role,
     memo: Memo | None = None,
 ) -> list[PlannedPage]:
     """The pages that show the swapped roles, planned against the new site.
 
-    `shown_on` maps a role's slug to the role pages that show it among related roles;
+    `shows` maps each role page to the roles it shows among related roles (by slug);
     `whole` gives the complete role for one of the site's (a site kept without the
     roles' text, as `build` keeps it, has to read theirs again); `memo` is plan_pages'.
     """
     pages = [role_page(site, new) for new in swapped.values()]
     briefs_changed = [old for old, new in swapped.items() if old.brief.digest != new.brief.digest]
     if briefs_changed:
+        changed = {old.slug for old in briefs_changed}
+        shown = {rel for rel, slugs in shows.items() if changed.intersection(slugs)}
+        if moved(swapped):  # related roles may change on the pages of its teammates
+            shown |= {output_file(r.path) for r in _neighbours(site, swapped.values())}
+        shown -= {output_file(new.path) for new in swapped.values()}
         by_file = {output_file(role.path): role for role in site.roles}
-        shown = {rel for old in briefs_changed for rel in shown_on.get(old.slug, ())}
         pages += [role_page(site, whole(by_file[rel])) for rel in sorted(shown)]
         pages += site_pages(site, memo)
     return pages
+
+
+def _neighbours(site: Site, roles: Iterable[Role]) -> set[Role]:
+    """The roles that share a team or a skill with any of `roles`."""
+    result: set[Role] = set()
+    for role in roles:
+        team = site.department_by_key.get(skill_key(role.department))
+        result.update(team.roles if team else ())
+        for key in role.skill_keys:
+            if (skill := site.skill_by_key.get(key)) is not None:
+                result.update(skill.roles)
+    return result
 
 
 def kept_parts(memo: Mapping[tuple[str, ...], str], site: Site) -> dict[tuple[str, ...], str]:

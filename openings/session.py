@@ -17,7 +17,6 @@ import datetime as dt
 import gc
 import os
 import time
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,7 +46,7 @@ class _Last:
     head: str  # git HEAD of the content folder
     fingerprint: Callable[[PlannedPage], str]
     pages: int  # how many the plan has (a small update keeps them all)
-    shown_on: dict[str, set[str]]  # role slug -> output files of role pages that show it
+    shows: dict[str, tuple[str, ...]]  # role page -> the roles it shows (pages_showing)
     warnings: list[Problem]
 
 
@@ -114,14 +113,11 @@ class BuildSession:
         self.written, changed = write_changed(ready.env, ready.plan, ready.statics,
                                               options.output_dir, report, self.written,
                                               fingerprint)  # fmt: skip
-        shown_on: dict[str, set[str]] = defaultdict(set)
-        for page in ready.plan:
-            for slug in page.shown():
-                shown_on[slug].add(page.output_file)
+        shows = {page.output_file: page.shown() for page in ready.plan if page.shows}
         self._last = _Last(
             dataclasses.replace(ready, plan=[]),  # the plan's pages hold on to this site
             site.build_date, git_head(options.content_dir), fingerprint,
-            len(ready.plan), shown_on, report.warnings,
+            len(ready.plan), shows, report.warnings,
         )  # fmt: skip
         # The site lives until the next whole build: keep the garbage collector from
         # walking its millions of objects again and again during small updates.
@@ -172,13 +168,14 @@ class BuildSession:
         """Plan, fingerprint and render the pages that show the swapped roles."""
         last = self._last
         assert last is not None
-        pages = pages_showing(site, swapped, last.shown_on, memo=self.partials)
+        pages = pages_showing(site, swapped, last.shows, memo=self.partials)
         output = self.options.output_dir
         current, files = render_changed(last.ready.env, pages, last.fingerprint, self.written,
                                         output, report)  # fmt: skip
         report.raise_if_errors()
         changed = put_files(files, current, self.written, output)
         self.written.update(current)
+        last.shows.update((p.output_file, p.shown()) for p in pages if p.shows)
         gone = {old.brief.digest for old in swapped}
         for key in [k for k in self.partials if k[1] in gone]:
             del self.partials[key]

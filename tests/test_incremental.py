@@ -80,18 +80,42 @@ def test_a_save_without_changes_writes_nothing(site, tmp_path):
 
 
 @pytest.mark.parametrize(
+    "name, change",
+    [
+        ("data-engineer", lambda t: t.replace("title: Data Engineer", "title: A Data Engineer")),
+        (
+            "frontend-engineer",
+            lambda t: t.replace("date_posted: 2026-11-16", "date_posted: 2026-11-26"),
+        ),
+        (
+            "frontend-engineer",
+            lambda t: t.replace("date_posted: 2026-11-16", "date_posted: 2026-01-02"),
+        ),
+    ],
+    ids=["title", "newest", "oldest"],
+)
+def test_a_new_title_or_date_reorders_the_site(site, tmp_path, name, change):
+    edit(site, name, change)
+    result = build(site)
+    assert result.updated and result.written > 3
+    assert tree_digest(site / "output") == fresh(site, tmp_path)
+    edit(site, name, lambda t: t + "\nMore.\n")
+    assert build(site).written == 1  # the state knows the new order and related roles
+    assert tree_digest(site / "output") == fresh(site, tmp_path)
+
+
+@pytest.mark.parametrize(
     "change",
     [
-        lambda t: t.replace("title: Data Engineer", "title: Senior Data Engineer"),
         lambda t: t.replace("  - dbt\n", ""),
         lambda t: t.replace("department: Data", "department: Platform"),
         lambda t: t.replace("valid_through: 2027-02-15", "valid_through: 2026-01-01"),
         lambda t: t.replace("title: Data Engineer", "title: Data Engineer\ndraft: true"),
         lambda t: t.replace("title: Data Engineer", "title: Data Engineer\nslug: data"),
     ],
-    ids=["title", "skills", "team", "closed", "draft", "slug"],
+    ids=["skills", "team", "closed", "draft", "slug"],
 )
-def test_an_edit_that_moves_a_role_is_a_whole_build(site, tmp_path, change):
+def test_an_edit_that_changes_a_roles_groups_is_a_whole_build(site, tmp_path, change):
     edit(site, "data-engineer", change)
     assert not build(site).updated
     assert tree_digest(site / "output") == fresh(site, tmp_path)

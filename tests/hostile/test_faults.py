@@ -157,7 +157,7 @@ def test_a_burst_of_1000_file_events_gives_a_few_rebuilds(preview):
 
 @pytest.mark.parametrize("kind", ["whole", "small"])
 def test_memory_stays_flat_over_500_rebuilds(copy_repo_site, tmp_path, kind):
-    """Whole builds (a new title each time), or small updates (a new paragraph)."""
+    """Whole builds (a new team each time), or small updates (a new paragraph)."""
     root = copy_repo_site()
     session = BuildSession(BuildOptions(root=root, output=tmp_path / "out"), ENVIRON)
     path = root / "content/roles/data-engineer.md"
@@ -166,7 +166,7 @@ def test_memory_stays_flat_over_500_rebuilds(copy_repo_site, tmp_path, kind):
 
     def rebuild(i: int) -> None:
         if kind == "whole":
-            path.write_text(good.replace("Data Engineer", f"Data Engineer {i}"))
+            path.write_text(good.replace("department: Data", f"department: Data {i}"))
         else:
             path.write_text(good + f"\nParagraph {i}.\n")
         os.utime(path, ns=(i * 1_000_000_000, i * 1_000_000_000))  # a new mtime every time
