@@ -23,7 +23,7 @@ import jinja2
 from markupsafe import Markup
 
 from . import i18n
-from .cache import BuildCache, PageRecord, inputs_digest, still_written
+from .cache import BuildCache, PageRecord, all_written, inputs_digest
 from .config import SiteConfig, load_config, parse_base_url
 from .content import (
     ROLES_DIR,
@@ -42,8 +42,10 @@ from .incremental import (
     BuildState,
     kept_parts,
     pages_showing,
+    shows_of,
     swap_in,
     swapped_site,
+    updated_warnings,
     without_text,
 )
 from .markdown import MarkdownRenderer
@@ -218,12 +220,7 @@ def build_site(
     if write:
         if progress:
             progress(f"Rendering {len(ready.plan):,} pages")
-        summary = {
-            "pages": len(ready.plan),
-            "roles": len(site.roles),
-            "skills": len(site.skills),
-            "warnings": [list(astuple(w)) for w in report.warnings],
-        }
+        summary = _summary(len(ready.plan), site, report.warnings)
         if disk:
             disk.forget_state()
         written = write_site(ready.env, ready.plan, ready.statics, options.output_dir, report,
@@ -269,10 +266,9 @@ def _save_state(options: BuildOptions, disk: BuildCache, ready: Prepared, others
         if path not in seen:
             return  # came while the build ran: the next build starts afresh
         files[path.name] = seen[path]
-    shows = {page.output_file: page.shown() for page in ready.plan if page.shows}
     disk.store_state(BuildState(
         str(options.output_dir.resolve()), others, files, without_text(ready.site),
-        ready.dates, shows, warnings, len(ready.plan),
+        ready.dates, shows_of(ready.plan), warnings, len(ready.plan),
     ))  # fmt: skip
     disk.store_parts(others, kept_parts(parts, ready.site))
 
@@ -321,20 +317,17 @@ def _small_update(
         if key != state.files[name][3]:
             changed.append(path)
     previous = disk.load_pages(output)
-    intact = {rel for rel, record in previous.items() if still_written(output / rel, record)}
-    if not previous or len(intact) != len(previous):
+    if not previous or not all_written(output, previous):
         return None
     tree = NextTree(output, disk) if changed else None
     try:
         return _update_files(options, disk, state, loader, changed, files, previous, tree,
                              inputs, started)  # fmt: skip
-    except _Moved:
+    except BaseException as exc:
         if tree:
             tree.discard()
-        return None
-    except BaseException:
-        if tree:
-            tree.discard()
+        if isinstance(exc, _Moved):
+            return None  # a whole build follows
         raise
 
 
@@ -374,14 +367,8 @@ def _update_files(options: BuildOptions, disk: BuildCache, state: BuildState,
     config = new_site.config
     for new in swapped.values():
         warn_role(new, config, report)
-    sources = {new.source for new in swapped.values()}
-    warnings = [w for w in state.warnings if w.path not in sources] + report.warnings
-    summary = {
-        "pages": state.pages,
-        "roles": len(new_site.roles),
-        "skills": len(new_site.skills),
-        "warnings": [list(astuple(w)) for w in warnings],
-    }
+    warnings = updated_warnings(state.warnings, swapped, report.warnings)
+    summary = _summary(state.pages, new_site, warnings)
     written = 0
     # What lists show changed: they are rendered again, from the parts kept of the others.
     lists = any(old.brief.digest != new.brief.digest for old, new in swapped.items())
@@ -425,9 +412,9 @@ def _render_update(options: BuildOptions, disk: BuildCache, site: Site,
     fingerprint = fingerprinter(env)
     fingerprints = {rel: record.fingerprint for rel, record in previous.items()}
     rendered = []
-    for page in pages_showing(site, swapped, state.shows, whole, memo):
-        if page.shows:
-            state.shows[page.output_file] = page.shown()
+    pages = pages_showing(site, swapped, state.shows, whole, memo)
+    state.shows.update(shows_of(pages))
+    for page in pages:
         rel, fp = page.output_file, fingerprint(page)
         if rel not in fingerprints:
             raise _Moved
@@ -455,6 +442,12 @@ def _next_tree(options: BuildOptions, disk: BuildCache) -> NextTree | None:
         return NextTree(output, disk)
     except OSError:
         return None  # writing the site will say why
+
+
+def _summary(pages: int, site: Site, warnings: list[Problem]) -> dict[str, Any]:
+    """What the cache keeps of a build, for the next one to say when nothing changed."""
+    return {"pages": pages, "roles": len(site.roles), "skills": len(site.skills),
+            "warnings": [list(astuple(w)) for w in warnings]}  # fmt: skip
 
 
 def _unchanged_result(last: dict[str, Any], seconds: float) -> BuildResult:

@@ -16,7 +16,7 @@ import io
 import json
 import os
 import pickle
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
@@ -75,6 +75,8 @@ class PageRecord:
 @dataclass
 class BuildCache:
     folder: Path
+    # The JSON files read by this build (pages.json, spare.json): each is read once.
+    _read: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False, compare=False)
 
     def key(self, data: bytes, *parts: object) -> str:
         h = hashlib.blake2b(digest_size=20)
@@ -147,18 +149,21 @@ class BuildCache:
         """Before the output changes: until stored again, there is no state to trust."""
         self._state.unlink(missing_ok=True)
 
-    def _last(self, output: Path) -> dict[str, Any]:
-        try:
-            data = json.loads((self.folder / "pages.json").read_text())
-        except (OSError, ValueError):
-            return {}
-        if not isinstance(data, dict) or data.get("format") != FORMAT:
-            return {}
+    def _read_json(self, name: str, output: Path) -> dict[str, Any]:
+        """A JSON file of this cache, if it is of this format and about `output`; else {}."""
+        if name not in self._read:
+            try:
+                data = json.loads((self.folder / name).read_text())
+            except (OSError, ValueError):
+                data = {}
+            ok = isinstance(data, dict) and data.get("format") == FORMAT
+            self._read[name] = data if ok else {}
+        data = self._read[name]
         return data if data.get("output") == str(output.resolve()) else {}
 
     def load_pages(self, output: Path) -> dict[str, PageRecord]:
         """The last build's pages, if it wrote to `output`."""
-        return _records(self._last(output).get("pages", {}))
+        return _records(self._read_json("pages.json", output).get("pages", {}))
 
     @property
     def spare_dir(self) -> Path:
@@ -167,15 +172,9 @@ class BuildCache:
 
     def load_spare(self, output: Path) -> dict[str, PageRecord]:
         """The files in `spare_dir` (empty when it is not known to hold a site for `output`)."""
-        try:
-            data = json.loads((self.folder / "spare.json").read_text())
-        except (OSError, ValueError):
+        if not self.spare_dir.is_dir():
             return {}
-        if not isinstance(data, dict) or data.get("format") != FORMAT:
-            return {}
-        if data.get("output") != str(output.resolve()) or not self.spare_dir.is_dir():
-            return {}
-        return _records(data.get("pages", {}))
+        return _records(self._read_json("spare.json", output).get("pages", {}))
 
     def store_spare(self, output: Path, pages: dict[str, PageRecord]) -> None:
         data = {"format": FORMAT, "output": str(output.resolve()), "pages": _plain(pages)}
@@ -184,14 +183,15 @@ class BuildCache:
     def forget_spare(self) -> None:
         """Before the spare folder is changed: until stored again, it is not trusted."""
         (self.folder / "spare.json").unlink(missing_ok=True)
+        self._read.pop("spare.json", None)
 
     def unchanged(self, output: Path, inputs: str) -> dict[str, Any] | None:
         """The last build's summary, if it had these inputs and its output is intact."""
-        last = self._last(output)
+        last = self._read_json("pages.json", output)
         if not last or last.get("inputs") != inputs:
             return None
-        pages = self.load_pages(output)
-        if not pages or not all(still_written(output / rel, r) for rel, r in pages.items()):
+        pages = _records(last.get("pages", {}))
+        if not pages or not all_written(output, pages):
             return None
         summary = last.get("summary")
         return summary if isinstance(summary, dict) else None
@@ -214,6 +214,7 @@ class BuildCache:
         self._write_json("pages.json", data)
 
     def _write_json(self, name: str, data: dict[str, Any]) -> None:
+        self._read.pop(name, None)  # read it again if asked
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             tmp = self.folder / f"{name}.tmp-{os.getpid()}"
@@ -292,6 +293,11 @@ def code_digest() -> str:
         except metadata.PackageNotFoundError:
             h.update(lib.encode())
     return h.hexdigest()
+
+
+def all_written(output: Path, pages: dict[str, PageRecord]) -> bool:
+    """True while every file of `pages` in `output` is the one the last build wrote."""
+    return all(still_written(output / rel, record) for rel, record in pages.items())
 
 
 def still_written(path: Path, record: PageRecord) -> bool:

@@ -473,25 +473,29 @@ def load_site(
     ]
     _unique(roles, "role", report)
     _unique(pages, "page", report)
-    roles.sort(key=role_order)
-    listed = [r for r in roles if r.listed]
-    skills = group_skills(listed)
-    departments = group_departments(listed)
+    ordered, skills, departments = arranged(roles)
     return Site(
         config=config,
-        roles=tuple(roles),
+        roles=ordered,
         pages=tuple(sorted(pages, key=lambda p: p.slug)),
         skills=skills,
         departments=departments,
         build_date=today,
-        skill_by_key={s.key: s for s in skills},
-        department_by_key={skill_key(d.name): d for d in departments},
     )
 
 
 def role_order(role: Role) -> tuple[int, str, str]:
     """Newest first, then by title and slug: the order of the site's roles everywhere."""
     return (-role.date_posted.toordinal(), role.title.casefold(), role.slug)
+
+
+def arranged(
+    roles: Iterable[Role],
+) -> tuple[tuple[Role, ...], tuple[Skill, ...], tuple[Department, ...]]:
+    """The roles in the site's order, and the skills and teams of the open ones."""
+    ordered = tuple(sorted(roles, key=role_order))
+    listed = [r for r in ordered if r.listed]
+    return ordered, group_skills(listed), group_departments(listed)
 
 
 @contextmanager

@@ -18,13 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .content import (
-    ContentLoader,
-    group_departments,
-    group_skills,
-    role_order,
-    role_schema,
-)
+from .content import ContentLoader, arranged, role_order, role_schema
 from .errors import Problem, Report
 from .gitdates import FileDates
 from .models import Role, Site
@@ -91,31 +85,22 @@ def without_text(site: Site) -> Site:
 
 
 def swapped_site(site: Site, swapped: Mapping[Role, Role]) -> Site | None:
-    """The site with the new versions of its roles, or None if that changes `site.view`."""
-    new = _with(site, swapped)
+    """The site with the new versions of its roles, or None if that changes `site.view`.
+
+    A role with a new place in the order of the site (`moved`) has the roles, and the
+    groups made of them, arranged again.
+    """
     if moved(swapped):
-        new = _sorted(new)
+        roles, skills, departments = arranged(swapped.get(r, r) for r in site.roles)
+        new = dataclasses.replace(site, roles=roles, skills=skills, departments=departments)
+    else:
+        new = _with(site, swapped)
     return new if new.view == site.view else None
 
 
 def moved(swapped: Mapping[Role, Role]) -> bool:
     """Whether a role has a new place in the order of the site (a new title or date)."""
     return any(role_order(a) != role_order(b) for a, b in swapped.items())
-
-
-def _sorted(site: Site) -> Site:
-    """The site with its roles, and the groups made of them, in order again."""
-    roles = tuple(sorted(site.roles, key=role_order))
-    listed = [r for r in roles if r.listed]
-    skills, departments = group_skills(listed), group_departments(listed)
-    return dataclasses.replace(
-        site,
-        roles=roles,
-        skills=skills,
-        departments=departments,
-        skill_by_key={s.key: s for s in skills},
-        department_by_key={skill_key(d.name): d for d in departments},
-    )
 
 
 def _with(site: Site, swapped: Mapping[Role, Role]) -> Site:
@@ -129,14 +114,8 @@ def _with(site: Site, swapped: Mapping[Role, Role]) -> Site:
                    for s in site.skills)  # fmt: skip
     departments = tuple(dataclasses.replace(d, roles=swap(d.roles)) if shows(d.roles) else d
                         for d in site.departments)  # fmt: skip
-    return dataclasses.replace(
-        site,
-        roles=swap(site.roles),
-        skills=skills,
-        departments=departments,
-        skill_by_key={s.key: s for s in skills},
-        department_by_key={skill_key(d.name): d for d in departments},
-    )
+    return dataclasses.replace(site, roles=swap(site.roles), skills=skills,
+                               departments=departments)  # fmt: skip
 
 
 def pages_showing(
@@ -164,6 +143,19 @@ def pages_showing(
         pages += [role_page(site, whole(by_file[rel])) for rel in sorted(shown)]
         pages += site_pages(site, memo)
     return pages
+
+
+def updated_warnings(
+    before: list[Problem], swapped: Mapping[Role, Role], fresh: list[Problem]
+) -> list[Problem]:
+    """The warnings after a small update: the other files' from before, then `fresh`."""
+    sources = {new.source for new in swapped.values()}
+    return [w for w in before if w.path not in sources] + fresh
+
+
+def shows_of(pages: Iterable[PlannedPage]) -> dict[str, tuple[str, ...]]:
+    """Each role page of `pages` -> the roles it shows among related roles (by slug)."""
+    return {page.output_file: page.shown() for page in pages if page.shows}
 
 
 def _neighbours(site: Site, roles: Iterable[Role]) -> set[Role]:

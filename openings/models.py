@@ -245,8 +245,14 @@ class Site(Cached):
     skills: tuple[Skill, ...]  # sorted by name
     departments: tuple[Department, ...]
     build_date: dt.date
-    skill_by_key: Mapping[str, Skill] = field(default_factory=dict, compare=False)
-    department_by_key: Mapping[str, Department] = field(default_factory=dict, compare=False)
+
+    @cached_property
+    def skill_by_key(self) -> Mapping[str, Skill]:
+        return {s.key: s for s in self.skills}
+
+    @cached_property
+    def department_by_key(self) -> Mapping[str, Department]:
+        return {skill_key(d.name): d for d in self.departments}
 
     @cached_property
     def listed_roles(self) -> tuple[Role, ...]:

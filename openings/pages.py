@@ -307,14 +307,11 @@ def search_entry(role: RoleBrief, site: Site) -> dict[str, Any]:
 
 def search_file(site: Site, roles: Sequence[RoleBrief], memo: Memo) -> bytes:
     """search.json: a compact array, joined from each role's part (kept in `memo`)."""
-    parts = []
-    for role in roles:
-        key = (u.SEARCH, role.digest)
-        if (part := memo.get(key)) is None:
-            part = memo[key] = json.dumps(search_entry(role, site), ensure_ascii=False,
-                                          separators=(",", ":"))  # fmt: skip
-        parts.append(part)
-    return ("[" + ",".join(parts) + "]\n").encode()
+
+    def part(role: RoleBrief) -> str:
+        return json.dumps(search_entry(role, site), ensure_ascii=False, separators=(",", ":"))
+
+    return ("[" + ",".join(_parts(memo, u.SEARCH, roles, part)) + "]\n").encode()
 
 
 def jobs_file(site: Site, roles: Sequence[RoleBrief], memo: Memo) -> bytes:
@@ -322,14 +319,26 @@ def jobs_file(site: Site, roles: Sequence[RoleBrief], memo: Memo) -> bytes:
     head = to_json(jobs_json(site, roles, with_jobs=False)).decode()
     if not roles:
         return head.encode()
-    parts = []
-    for role in roles:
-        key = (u.JOBS_JSON, role.digest)
-        if (part := memo.get(key)) is None:
-            text = json.dumps(job_entry(role, site), ensure_ascii=False, indent=2)
-            part = memo[key] = "    " + text.replace("\n", "\n    ")  # as an item of "jobs"
-        parts.append(part)
+
+    def part(role: RoleBrief) -> str:
+        text = json.dumps(job_entry(role, site), ensure_ascii=False, indent=2)
+        return "    " + text.replace("\n", "\n    ")  # as an item of "jobs"
+
+    parts = _parts(memo, u.JOBS_JSON, roles, part)
     return (head.removesuffix("[]\n}\n") + "[\n" + ",\n".join(parts) + "\n  ]\n}\n").encode()
+
+
+def _parts(
+    memo: Memo, file: str, roles: Sequence[RoleBrief], make: Callable[[RoleBrief], str]
+) -> list[str]:
+    """Each role's part of `file`, from `memo` where it is, else made and kept there."""
+    result = []
+    for role in roles:
+        key = (file, role.digest)
+        if (part := memo.get(key)) is None:
+            part = memo[key] = make(role)
+        result.append(part)
+    return result
 
 
 def to_json(data: Any, indent: int | None = 2) -> bytes:

@@ -13,7 +13,6 @@ writes nothing.
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import gc
 import os
 import time
@@ -28,7 +27,7 @@ from .content import ROLES_DIR, ContentLoader, ParseCache, is_content_name
 from .errors import BuildFailed, Problem, Report, SiteError, UsageError
 from .fingerprint import digest_of, template_digests
 from .gitdates import git_head
-from .incremental import pages_showing, swap_in, swapped_site
+from .incremental import pages_showing, shows_of, swap_in, swapped_site, updated_warnings
 from .models import Role, Site
 from .pages import PlannedPage
 from .theme import PARTIALS, MemoryBytecodeCache
@@ -42,7 +41,6 @@ class _Last:
     """What the last good build leaves for the next one."""
 
     ready: Prepared
-    today: dt.date
     head: str  # git HEAD of the content folder
     fingerprint: Callable[[PlannedPage], str]
     pages: int  # how many the plan has (a small update keeps them all)
@@ -109,14 +107,14 @@ class BuildSession:
         current = {r.brief.digest for r in site.roles}
         for key in [k for k in self.partials if k[1] not in current]:
             del self.partials[key]  # parts of roles that changed or went
-        fingerprint = fingerprinter(ready.env)
+        fingerprint = fingerprinter(ready.env, templates)
         self.written, changed = write_changed(ready.env, ready.plan, ready.statics,
                                               options.output_dir, report, self.written,
                                               fingerprint)  # fmt: skip
-        shows = {page.output_file: page.shown() for page in ready.plan if page.shows}
+        shows = shows_of(ready.plan)
         self._last = _Last(
             dataclasses.replace(ready, plan=[]),  # the plan's pages hold on to this site
-            site.build_date, git_head(options.content_dir), fingerprint,
+            git_head(options.content_dir), fingerprint,
             len(ready.plan), shows, report.warnings,
         )  # fmt: skip
         # The site lives until the next whole build: keep the garbage collector from
@@ -146,7 +144,7 @@ class BuildSession:
             today = site_moment(config, self.environ).date()
         except SiteError:
             return None
-        if today != last.today or git_head(options.content_dir) != last.head:
+        if today != site.build_date or git_head(options.content_dir) != last.head:
             return None
         report = Report(options.root)
         loader = ContentLoader(options.root, config, self.cache.renderer(config), report, today,
@@ -175,12 +173,11 @@ class BuildSession:
         report.raise_if_errors()
         changed = put_files(files, current, self.written, output)
         self.written.update(current)
-        last.shows.update((p.output_file, p.shown()) for p in pages if p.shows)
+        last.shows.update(shows_of(pages))
         gone = {old.brief.digest for old in swapped}
         for key in [k for k in self.partials if k[1] in gone]:
             del self.partials[key]
-        sources = {new.source for new in swapped.values()}
-        last.warnings = [w for w in last.warnings if w.path not in sources] + report.warnings
+        last.warnings = updated_warnings(last.warnings, swapped, report.warnings)
         last.ready = dataclasses.replace(last.ready, site=site)
         self.small_updates += 1
         return self._result(site, started, last.warnings, changed), changed

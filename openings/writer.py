@@ -410,9 +410,11 @@ def write_site(
         return 0
     if cache is not None and writer is not None and writer.tmp == writer.spare:
         cache.forget_spare()  # it changes now; if the build stops, it is not trusted
-    keep = kept(writer, fingerprints) if writer is not None else set()
+    # The files the tree holds already, as this build would write them.
+    keep = {rel for rel, r in writer.present.items()
+            if fingerprints.get(rel) == r.fingerprint} if writer else set()  # fmt: skip
     try:
-        written = _write_all(env, plan, statics, fingerprints, output, report, jobs, live, writer)
+        written = _write_all(env, plan, statics, output, report, jobs, live, keep, writer)
     except OSError as exc:
         report.error(output, 1, write_error(exc))
         report.raise_if_errors()
@@ -427,20 +429,20 @@ def write_site(
     return written
 
 
-def kept(writer: Writer, fingerprints: dict[str, str]) -> set[str]:
-    """The files the tree holds already, as this build would write them."""
-    return {rel for rel, r in writer.present.items() if fingerprints.get(rel) == r.fingerprint}
-
-
 def page_fingerprints(env: jinja2.Environment, plan: list[PlannedPage]) -> dict[str, str]:
     """Output file -> fingerprint of everything its bytes are made from."""
     fingerprint = fingerprinter(env)
     return {page.output_file: fingerprint(page) for page in plan}
 
 
-def fingerprinter(env: jinja2.Environment) -> Callable[[PlannedPage], str]:
-    """A page -> the fingerprint of its template, `site`, `config` and own inputs."""
-    templates = template_digests(env)
+def fingerprinter(
+    env: jinja2.Environment, templates: dict[str, str] | None = None
+) -> Callable[[PlannedPage], str]:
+    """A page -> the fingerprint of its template, `site`, `config` and own inputs.
+
+    `templates` are the env's template_digests(), when the caller has them already.
+    """
+    templates = template_digests(env) if templates is None else templates
     site = digest_of(env.globals["site"], env.globals["config"])
 
     def fingerprint(page: PlannedPage) -> str:
@@ -484,17 +486,19 @@ def _write_all(
     env: jinja2.Environment,
     plan: list[PlannedPage],
     statics: list[StaticFile],
-    fingerprints: dict[str, str],
     output: Path,
     report: Report,
     jobs: int,
     live: set[str],
+    keep: set[str],
     writer: Writer | None = None,
 ) -> int:
-    """Make the new tree and swap it in; return how many files were rendered or copied."""
+    """Make the new tree and swap it in; return how many files were rendered or copied.
+
+    `live` files are linked from the output, `keep` files are in the tree already.
+    """
     with writer or Writer(output) as writer:
         writer.files = len(plan) + len(statics)
-        keep = kept(writer, fingerprints)
         writer.unlink(set(writer.present) - keep - live)  # changed or gone since
         for rel in sorted(live - keep):
             writer.link(output / rel, rel)

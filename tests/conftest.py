@@ -35,6 +35,21 @@ apply_email: jobs@company.test
 WriteSite = Callable[..., Path]
 
 
+# Edits of the example site's data-engineer.md that put the role in other groups (its
+# skills, team, state or address): whole builds for `build` and `serve` alike.
+GROUP_CHANGES = pytest.mark.parametrize(
+    "change",
+    [
+        lambda t: t.replace("  - dbt\n", ""),
+        lambda t: t.replace("department: Data", "department: Platform"),
+        lambda t: t.replace("valid_through: 2027-02-15", "valid_through: 2026-01-01"),
+        lambda t: t.replace("title: Data Engineer", "title: Data Engineer\ndraft: true"),
+        lambda t: t.replace("title: Data Engineer", "title: Data Engineer\nslug: data"),
+    ],
+    ids=["skills", "team", "closed", "draft", "slug"],
+)
+
+
 def role(title: str = "Data Engineer", body: str = "We move data.", **keys: str) -> str:
     """A role file's text: front matter from `keys` (YAML values as written)."""
     lines = [f"title: {title}", *(f"{k}: {v}" for k, v in keys.items())]

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import ENVIRON, build, role, tree_digest
+from conftest import ENVIRON, GROUP_CHANGES, build, role, tree_digest
 
 from openings.builder import BuildOptions, BuildResult, build_site
 from openings.cache import BuildCache
@@ -104,17 +104,7 @@ def test_a_new_title_or_date_reorders_the_site(site, tmp_path, name, change):
     assert tree_digest(site / "output") == fresh(site, tmp_path)
 
 
-@pytest.mark.parametrize(
-    "change",
-    [
-        lambda t: t.replace("  - dbt\n", ""),
-        lambda t: t.replace("department: Data", "department: Platform"),
-        lambda t: t.replace("valid_through: 2027-02-15", "valid_through: 2026-01-01"),
-        lambda t: t.replace("title: Data Engineer", "title: Data Engineer\ndraft: true"),
-        lambda t: t.replace("title: Data Engineer", "title: Data Engineer\nslug: data"),
-    ],
-    ids=["skills", "team", "closed", "draft", "slug"],
-)
+@GROUP_CHANGES
 def test_an_edit_that_changes_a_roles_groups_is_a_whole_build(site, tmp_path, change):
     edit(site, "data-engineer", change)
     assert not build(site).updated

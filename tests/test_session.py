@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import ENVIRON, build, role, tree_digest
+from conftest import ENVIRON, GROUP_CHANGES, build, role, tree_digest
 
 from openings.builder import BuildOptions
 from openings.errors import BuildFailed
@@ -109,17 +109,7 @@ def test_a_new_title_or_date_reorders_the_site(session, name, change):
     session.same_as_full_build()
 
 
-@pytest.mark.parametrize(
-    "change",
-    [
-        lambda t: t.replace("  - dbt\n", ""),
-        lambda t: t.replace("department: Data", "department: Platform"),
-        lambda t: t.replace("valid_through: 2027-02-15", "valid_through: 2026-01-01"),
-        lambda t: t.replace("title: Data Engineer", "title: Data Engineer\ndraft: true"),
-        lambda t: t.replace("title: Data Engineer", "title: Data Engineer\nslug: data"),
-    ],
-    ids=["skills", "team", "closed", "draft", "slug"],
-)
+@GROUP_CHANGES
 def test_an_edit_that_changes_a_roles_groups_is_a_whole_build(session, change):
     session.edit("data-engineer", change)
     assert not session.small
