@@ -1,8 +1,10 @@
 """Cold builds of the same roles by Openings and Hugo, alternately, with the ratios.
 
     python bench/build_speed.py 1000 10000 [--runs 3] [--dir /tmp/openings-bench] [--smoke]
+        [--generator ../shared/bench/gen_corpus.py]
 
-For each size, bench/corpus.py writes the roles once; then each run deletes the
+For each size, bench/corpus.py (or the `--generator`, a script taking
+`N DIR --format ours|hugo`) writes the roles once; then each run deletes the
 output folder and times a whole build process (wall clock, CPU and peak memory
 from the operating system's accounting of that process), Openings and Hugo in
 turn. Prints the median (min-max) of each and the ratio of the medians.
@@ -99,6 +101,19 @@ def report_rebuilds(
               "one role's location {:.2f}".format(*ratios))  # fmt: skip
 
 
+def write_corpus(n: int, corpus: Path, generator: Path | None) -> None:
+    """N roles as corpus/openings (a content folder) and corpus/hugo (a Hugo site)."""
+    if generator is None:
+        commands = [[str(HERE / "corpus.py"), str(n), str(corpus)]]
+    else:
+        commands = [
+            [str(generator), str(n), str(corpus / name), "--format", fmt]
+            for name, fmt in (("openings", "ours"), ("hugo", "hugo"))
+        ]
+    for command in commands:
+        subprocess.run([sys.executable, *command], check=True, stdout=subprocess.DEVNULL)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("sizes", type=int, nargs="*", default=[1000])
@@ -111,14 +126,18 @@ def main() -> int:
         help="also time rebuilds with the cache: nothing changed, one role's text changed, "
         "one role's location changed",
     )
+    ap.add_argument(
+        "--generator",
+        type=Path,
+        help="a corpus generator taking N DIR --format ours|hugo (default bench/corpus.py)",
+    )
     args = ap.parse_args()
     sizes, runs = ([20], 1) if args.smoke else (args.sizes, args.runs)
     hugo = shutil.which("hugo") if not args.smoke else None
     for n in sizes:
-        corpus = args.dir / f"corpus-{n}"
+        corpus = args.dir / (f"corpus-{n}" if not args.generator else f"shared-corpus-{n}")
         if not (corpus / "openings/site.yaml").is_file():
-            subprocess.run([sys.executable, str(HERE / "corpus.py"), str(n), str(corpus)],
-                           check=True, stdout=subprocess.DEVNULL)  # fmt: skip
+            write_corpus(n, corpus, args.generator)
         ours_cmd = [
             sys.executable,
             str(ROOT / "build.py"),

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .markdown import ENGINE
 
 FORMAT = "1"
 ALLOWED = {
@@ -284,10 +285,10 @@ def inputs_digest(
 def code_digest() -> str:
     """What parsing depends on besides the file: this code and the libraries it uses."""
     h = hashlib.blake2b(digest_size=16)
-    h.update(__version__.encode())
+    h.update(f"{__version__}:{ENGINE}".encode())
     for source in sorted(Path(__file__).parent.glob("*.py")):
         h.update(source.name.encode() + source.read_bytes())
-    for lib in ("markdown", "nh3", "pyyaml", "babel"):
+    for lib in ("cmarkgfm", "nh3", "pyyaml", "babel"):
         try:
             h.update(f"{lib}={metadata.version(lib)}".encode())
         except metadata.PackageNotFoundError:

@@ -231,14 +231,30 @@ class ContentLoader:
         except TooComplex as exc:
             self.report.error(path, doc.body_line, str(exc))
             return None
-        try:
-            faq = [self.renderer.render_inline(item["answer"]) for item in values.get("faq", ())]
-        except TooComplex as exc:
-            self.report.error(path, lines.get("faq", 1), f"faq: {exc}")
-            return None
+        dropped = {d.what: doc.body_line + d.line - 1 for d in reversed(rendered.dropped)}
+        faq, taken = [], set(rendered.ids)
+        for item in values.get("faq", ()):
+            try:
+                answer = self.renderer.render_answer(item["answer"], taken)
+            except TooComplex as exc:
+                self.report.error(path, lines.get("faq", 1), f"faq: {exc}")
+                return None
+            taken |= answer.ids
+            faq.append(answer.html)
+            for d in answer.dropped:
+                dropped.setdefault(d.what, lines.get("faq", 1))
+        for what, line in sorted(dropped.items(), key=lambda kv: (kv[1], kv[0])):
+            self.report.warn(path, line, f"{what} is not published{self._why_dropped(what)}")
         values = {**values, "faq_html": faq} if "faq" in values else values
         digest = hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
         return Parsed(values, lines, rendered.html, rendered.summary, digest)
+
+    def _why_dropped(self, what: str) -> str:
+        if what.endswith(" link"):
+            return ": it could run code in a candidate's browser"
+        if not self.config.raw_html:
+            return " (raw HTML is off: raw_html in site.yaml)"
+        return ": the sanitizer removes it"
 
     def parse_batch(
         self, paths: Sequence[Path], schema_for: Any

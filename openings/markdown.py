@@ -1,134 +1,205 @@
-"""The one configured Markdown renderer: safe by default, prefix-aware.
+"""Markdown as GitHub shows it, made safe and fitted to the site.
 
-Python-Markdown turns the text into HTML; a tree processor adds the site's path
-prefix to site-relative links (`/about/`), demotes `#` headings (the page title is
-the only h1) and nh3 then removes anything
-executable unless the site opted in to raw HTML.
+cmark-gfm (GitHub's own engine, see openings.cmark) turns the text into HTML. By
+default it leaves raw HTML out and blanks `javascript:`, `vbscript:` and `data:` links
+itself, so its output needs no sanitizer. A site with `raw_html: true` gets the raw
+HTML, cleaned by nh3. Then the site's touches: headings moved under the page's `<h1>`
+and given GitHub's ids, the site's path prefix on links that start with `/`, and
+table alignment as classes. What GitHub showed and the site leaves out is reported.
 """
 
 from __future__ import annotations
 
 import html
 import re
-import xml.etree.ElementTree as ET
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 
-import markdown
 import nh3
-from markdown.extensions import Extension
-from markdown.treeprocessors import InlineProcessor, Treeprocessor
 
+from . import cmark
 from .urls import Urls
 
-EXTENSIONS = ("tables", "fenced_code", "sane_lists")
-# Bump when rendering changes, so cached renderings are not reused.
-RENDERER_VERSION = "1"
+FOOTNOTE = ("ref", "backref", "backref-idx")  # cmark-gfm's data-footnote-* attributes
 
-ALLOWED_TAGS = nh3.ALLOWED_TAGS - {"center", "tt", "strike", "acronym"}
-ALLOWED_ATTRIBUTES = {
-    **{tag: set(attrs) for tag, attrs in nh3.ALLOWED_ATTRIBUTES.items()},
-    "*": {"id", "title", "lang", "dir"},
-    "a": {"href", "hreflang", "title"},
-    "img": {"src", "alt", "title", "width", "height", "loading"},
-    "th": {"scope", "colspan", "rowspan", "headers"},
-    "td": {"colspan", "rowspan", "headers"},
-}
-URL_SCHEMES = {"http", "https", "mailto", "tel"}
-TABLE_ALIGN = {"left", "right", "center"}
-
+ENGINE = f"cmark-gfm {cmark.version()}"  # part of every cache key (see openings.cache)
 
 MAX_TEXT = 256 * 1024  # characters of Markdown in one body or answer
-MAX_BRACKETS = 1000  # Python-Markdown's time grows with the square of unmatched '['
+
+# The sanitizer's rules, for sites with `raw_html: true`: nh3's, without the tags and
+# attributes HTML no longer has, and with what cmark-gfm and the site's touches write.
+OBSOLETE = {"align", "char", "charoff", "size", "summary"}
+ALLOWED_TAGS = (nh3.ALLOWED_TAGS - {"center", "tt", "strike", "acronym"}) | {"section"}
+ALLOWED_ATTRIBUTES = {
+    **{tag: set(attrs) - OBSOLETE for tag, attrs in nh3.ALLOWED_ATTRIBUTES.items()},
+    "*": {"id", "title", "lang", "dir"},
+    "a": {"href", "hreflang", "title", "aria-label", *(f"data-footnote-{x}" for x in FOOTNOTE)},
+    "img": {"src", "alt", "title", "width", "height", "loading"},
+    "hr": set(),
+    "th": {"scope", "colspan", "rowspan", "headers"},
+    "td": {"colspan", "rowspan", "headers"},
+    "span": {"aria-label"},
+    "details": {"open"},
+    "code": {"class"},  # a language-* class only: see _code_language
+    "section": {"data-footnotes"},
+}
+TABLE_ALIGN = {"left", "right", "center"}
+TAG_ATTRIBUTE_VALUES = {
+    "th": {"class": {f"align-{a}" for a in TABLE_ALIGN}},
+    "td": {"class": {f"align-{a}" for a in TABLE_ALIGN}},
+    "pre": {"tabindex": {"0"}},
+    "table": {"tabindex": {"0"}},
+    "li": {"class": {"task"}},
+    "span": {"class": {"task__box"}, "role": {"img"}},
+    "section": {"class": {"footnotes"}},
+    "sup": {"class": {"footnote-ref"}},
+    "a": {"class": {"footnote-backref"}},
+}
+URL_SCHEMES = {"http", "https", "mailto", "tel"}
+LANGUAGE_CLASS = re.compile(r"language-[\w+#.-]{1,40}")
 
 
 class TooComplex(ValueError):
-    """Markdown that would take Python-Markdown minutes, or overflow its recursion."""
+    """Markdown too long to be a role or a page."""
 
 
 def check_limits(text: str) -> None:
-    """Refuse text whose rendering time is not bounded, before rendering it."""
+    """Refuse text too long to be a role (cmark-gfm's time is linear in the rest)."""
     if len(text) > MAX_TEXT:
-        raise TooComplex(f"the text is too long ({len(text) // 1024} KB; at most "
-                         f"{MAX_TEXT // 1024} KB)")  # fmt: skip
-    brackets = text.count("[")
-    if brackets > MAX_BRACKETS:
-        raise TooComplex(f"the text has {brackets} '[' characters (at most {MAX_BRACKETS}): "
-                         "Markdown would take minutes to render it")  # fmt: skip
+        raise TooComplex(
+            f"the text is too long ({len(text) // 1024} KB; at most {MAX_TEXT // 1024} KB)"
+        )
+
+
+@dataclass(frozen=True)
+class Dropped:
+    """Something GitHub's preview shows that the site leaves out."""
+
+    line: int  # in the text, from 1
+    what: str  # "<iframe>", "class= on <div>", "a javascript: link"
 
 
 @dataclass(frozen=True)
 class Rendered:
     html: str
-    summary: str  # the first paragraph as plain text, always sanitized
+    summary: str  # the first paragraph as plain text, cut to fit a description
+    dropped: tuple[Dropped, ...] = ()
+    ids: frozenset[str] = frozenset()  # every id it holds: headings, footnotes, raw HTML
 
 
-# One line of text that Markdown leaves as it is: it starts with a letter, holds no
-# character with a meaning in Markdown or HTML, and no run of spaces.
-PLAIN_TEXT = re.compile(r"[^\W\d_](?: ?[\w.,;:?!'\"()/%€$£+=-])*")
-_FIRST_P = re.compile(r"<p>(.*?)</p>", re.S)
+DESCRIPTION_MAX = 160  # characters: what search results show of a description
+
+_TAG = re.compile(r"<[^>]*>")
+_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
+_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
+_HEADING = re.compile(r"<h([1-6])>(.*?)</h\1>", re.S)
+_HEADING_LEVEL = re.compile(r"<h([1-6])>")
+_ID = re.compile(r'\sid="([^"]*)"')
+_SITE_LINK = re.compile(r'(\s(?:href|src)=")/(?!/)')
+_ALIGN = re.compile(r'(<t[hd]\b[^>]*?) align="(left|right|center)"')
+_TASK = re.compile(r'<li><input type="checkbox"( checked="")? disabled="" ?/?>')
+_OMITTED = "<!-- raw HTML omitted -->"
+_BLANKED = re.compile(r'\s(?:href|src)=""')
+_BLANK_IMAGE = re.compile(r'<img src=""[^>]*>')
+_START_TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9-]*)([^<>]*)>")
+_ATTRIBUTE = re.compile(r"""([^\s"'/<>=]+)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s>]+))?""")
+_DANGEROUS = re.compile(r"""(?i)(?:href|src)\s*=\s*["']?\s*(javascript|vbscript|data|file):""")
+_IMAGE_DATA = re.compile(r"(?i)data:image/(?:png|gif|jpeg|webp)")
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_CODE_SPAN = re.compile(r"(`+)(?!`).+?(?<!`)\1(?!`)", re.S)
+# One line of text that cmark-gfm leaves as it is: it starts with a letter and holds no
+# character with a meaning in Markdown or HTML, no ':' (URLs), no run of spaces.
+PLAIN_TEXT = re.compile(r"[^\W\d_](?: ?(?:[^\W_]|[.,;?!'()/%€$£+=-]))*")
 
 
-def first_paragraph_text(safe_html: str) -> str:
-    """The text of the first paragraph of sanitized HTML, white space folded."""
-    match = _FIRST_P.search(safe_html)
-    if not match:
-        return ""
-    return " ".join(html.unescape(nh3.clean(match.group(1), tags=set())).split())
+def plain_text(fragment: str) -> str:
+    """The text of an HTML fragment, white space folded."""
+    return " ".join(html.unescape(_TAG.sub("", fragment)).split())
 
 
-class _SiteTree(Treeprocessor):
-    def __init__(self, md: markdown.Markdown, urls: Urls) -> None:
-        super().__init__(md)
-        self.urls = urls
-
-    def run(self, root: ET.Element) -> None:
-        for el in root.iter():
-            if el.tag == "h1":
-                el.tag = "h2"
-            elif el.tag == "a" and "href" in el.attrib:
-                el.set("href", self.urls.site_link(el.get("href", "")))
-            elif el.tag == "img" and "src" in el.attrib:
-                el.set("src", self.urls.site_link(el.get("src", "")))
-            elif el.tag in ("th", "td") and "style" in el.attrib:
-                # The tables extension aligns with `style`; keep it as a class.
-                align = el.attrib.pop("style").removeprefix("text-align:").strip(" ;")
-                if align in TABLE_ALIGN:
-                    el.set("class", f"align-{align}")
+def description(safe_html: str, limit: int = DESCRIPTION_MAX) -> str:
+    """The first paragraph with text, wherever it sits, cut at a word to `limit`."""
+    for match in _PARAGRAPH.finditer(safe_html):
+        text = plain_text(match.group(1))
+        if text:
+            return shorten(text, limit)
+    return ""
 
 
-# What any of Python-Markdown's inline patterns needs to match: `code`, \escapes,
-# [links] and ![images], <autolinks> and <html>, &entities;, *emphasis* and _emphasis_,
-# and a line break ("  " before a newline).
-INLINE_TRIGGERS = re.compile(r"[`\\\[<&*_]|  \n")
+def shorten(text: str, limit: int) -> str:
+    """`text` if it fits, else cut at the last word that fits, with an ellipsis."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if not text[limit - 1].isspace() and " " in cut:
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:.-–—") + "…"
 
 
-class QuickInline(InlineProcessor):
-    """Python-Markdown's inline pass, skipping text in which no pattern can match.
+def github_id(text: str) -> str:
+    """GitHub's id for a heading: lower case, punctuation out, each space a hyphen."""
+    return re.sub(r"[^\w\- ]", "", text.strip().lower()).replace(" ", "-")
 
-    The pass tries every pattern on every piece of text, which is most of the time spent
-    on plain prose; text without a single trigger character comes back unchanged anyway.
-    (It overrides the private method the pass calls for each piece of text; a test holds
-    the output to Python-Markdown's own.)
+
+class Ids:
+    """Unique ids for one page: GitHub's for headings, others renamed where they clash.
+
+    The text's highest heading becomes <h2> and the others keep their distance from it
+    (`#` and `##` become h2 and h3). A heading's id is GitHub's: "how-to-apply", then
+    "how-to-apply-1" for the second of that name; never one already `taken`.
     """
 
-    def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:
-        if patternIndex == 0 and not INLINE_TRIGGERS.search(data):
-            return data
-        return super()._InlineProcessor__handleInline(data, patternIndex)  # type: ignore[misc]
+    def __init__(self, html_text: str, taken: Iterable[str]) -> None:
+        levels = _HEADING_LEVEL.findall(html_text)
+        self.shift = 2 - int(min(levels)) if levels else 0
+        self.taken = set(taken)
+        self.seen: Counter[str] = Counter()
+
+    def fresh(self, base: str) -> str:
+        anchor = base
+        while anchor in self.taken:
+            self.seen[base] += 1
+            anchor = f"{base}-{self.seen[base]}"
+        self.taken.add(anchor)
+        return anchor
+
+    def heading(self, match: re.Match[str]) -> str:
+        level = min(int(match.group(1)) + self.shift, 6)
+        text = html.unescape(_TAG.sub("", match.group(2)))
+        anchor = self.fresh(github_id(text) or "section")
+        return f'<h{level} id="{anchor}">{match.group(2)}</h{level}>'
+
+    def apply(self, html_text: str) -> tuple[str, set[str]]:
+        """`html_text` with its headings placed and every id unique; and those ids."""
+        renames = {}
+        existing = _ID.findall(html_text) if ' id="' in html_text else []
+        for old in existing:  # footnotes' and raw HTML's own
+            new = self.fresh(old)
+            if new != old:
+                renames[old] = new
+        for old, new in renames.items():
+            html_text = html_text.replace(f' id="{old}"', f' id="{new}"')
+            html_text = html_text.replace(f' href="#{old}"', f' href="#{new}"')
+        before = set(self.taken)
+        if "<h" in html_text:
+            html_text = _HEADING.sub(self.heading, html_text)
+        kept = set(existing) - set(renames)
+        return html_text, (self.taken - before) | kept | set(renames.values())
 
 
-class QuickInlineExtension(Extension):
-    def extendMarkdown(self, md: markdown.Markdown) -> None:
-        md.treeprocessors.register(QuickInline(md), "inline", 20)  # in place of "inline"
-
-
-class _SiteExtension(Extension):
-    def __init__(self, urls: Urls) -> None:
-        super().__init__()
-        self.urls = urls
-
-    def extendMarkdown(self, md: markdown.Markdown) -> None:
-        md.treeprocessors.register(_SiteTree(md, self.urls), "openings", 1)
+def site_touches(html_text: str, prefix: str, taken: Iterable[str]) -> tuple[str, set[str]]:
+    """The site's changes to cmark-gfm's HTML: ids and heading levels, the path prefix on
+    site-relative links, alignment as classes, and scrolling blocks a keyboard reaches."""
+    html_text, ids = Ids(html_text, taken).apply(html_text)
+    if '="/' in html_text:
+        html_text = _SITE_LINK.sub(rf"\g<1>{prefix}", html_text)
+    if ' align="' in html_text:
+        html_text = _ALIGN.sub(r'\1 class="align-\2"', html_text)
+    # Code and tables scroll sideways on a phone; keyboards must reach them to scroll.
+    html_text = html_text.replace("<pre><code", '<pre tabindex="0"><code')
+    return html_text.replace("<table>", '<table tabindex="0">'), ids
 
 
 class MarkdownRenderer:
@@ -136,39 +207,162 @@ class MarkdownRenderer:
 
     def __init__(self, urls: Urls, raw_html: bool = False) -> None:
         self.raw_html = raw_html
-        self._md = markdown.Markdown(
-            extensions=[*EXTENSIONS, QuickInlineExtension(), _SiteExtension(urls)],
-            output_format="html",
-        )
-        self._cleaner = nh3.Cleaner(
+        self.prefix = urls.prefix
+        self._cmark = cmark.Cmark(cmark.OPT_FOOTNOTES | (cmark.OPT_UNSAFE if raw_html else 0))
+
+    @cached_property
+    def _unfiltered(self) -> cmark.Cmark:
+        """cmark-gfm keeping all raw HTML: to tell what safe mode left out."""
+        extensions = tuple(e for e in cmark.GFM_EXTENSIONS if e != "tagfilter")
+        return cmark.Cmark(self._cmark.options | cmark.OPT_UNSAFE, extensions)
+
+    @cached_property
+    def _cleaner(self) -> nh3.Cleaner:
+        return nh3.Cleaner(
             tags=ALLOWED_TAGS,
             clean_content_tags={"script", "style"},
             attributes=ALLOWED_ATTRIBUTES,
-            tag_attribute_values={
-                "th": {"class": {f"align-{a}" for a in TABLE_ALIGN}},
-                "td": {"class": {f"align-{a}" for a in TABLE_ALIGN}},
-            },
+            tag_attribute_values=TAG_ATTRIBUTE_VALUES,
+            attribute_filter=_code_language,
             url_schemes=URL_SCHEMES,
             link_rel=None,
             strip_comments=True,
         )
 
-    def render(self, text: str) -> Rendered:
-        """Render Markdown to safe HTML; raise TooComplex for text it cannot bound."""
-        check_limits(text)
-        try:
-            html = self._md.reset().convert(text)
-        except RecursionError:
-            raise TooComplex("lists or quotes are nested too deeply to render") from None
-        safe = self._cleaner.clean(html)
-        return Rendered(html if self.raw_html else safe, first_paragraph_text(safe))
+    def render(self, text: str, taken: Iterable[str] = ()) -> Rendered:
+        """Render Markdown to safe HTML; raise TooComplex for text too long.
 
-    def render_inline(self, text: str) -> str:
+        Ids avoid those in `taken` (the ids already on the page).
+        """
+        check_limits(text)
+        out = self._cmark.to_html(text)
+        dropped: tuple[Dropped, ...] = ()
+        if not self.raw_html:
+            if _OMITTED in out or ('=""' in out and _BLANKED.search(out)):
+                dropped = _omitted(text, out, self._unfiltered.to_html(text))
+                out = _BLANK_IMAGE.sub("", out.replace(_OMITTED, "")).replace('<a href=""', "<a")
+            out = out.replace(" />", ">")  # void elements as HTML writes them
+        if "<li><input" in out:
+            out = _TASK.sub(_task_item, out)
+        out, ids = site_touches(out, self.prefix, taken)
+        if self.raw_html:
+            safe = self._cleaner.clean(out)
+            dropped = _sanitized(text, out, safe) if safe != out else ()
+            out, ids = safe, set(_ID.findall(safe))
+        return Rendered(out, description(out), dropped, frozenset(ids))
+
+    def render_answer(self, text: str, taken: Iterable[str] = ()) -> Rendered:
         """Render a short Markdown text (an FAQ answer) to safe HTML.
 
-        Most answers are one plain sentence; those skip Python-Markdown, whose
-        output for them is exactly `<p>text</p>` (a test holds the two together).
+        Most answers are one plain sentence; those skip cmark-gfm, whose output for
+        them is exactly `<p>text</p>` (a test holds the two together).
         """
-        if PLAIN_TEXT.fullmatch(text):
-            return f"<p>{text}</p>"
-        return self.render(text).html
+        check_limits(text)
+        if PLAIN_TEXT.fullmatch(text) and "www." not in text.casefold():
+            return Rendered(f"<p>{text}</p>\n", shorten(text, DESCRIPTION_MAX))
+        return self.render(text, taken)
+
+
+def _code_language(tag: str, attribute: str, value: str) -> str | None:
+    """nh3's filter: keep a code block's language class, which cmark-gfm writes."""
+    if attribute == "class" and tag == "code":
+        return value if LANGUAGE_CLASS.fullmatch(value) else None
+    return value
+
+
+def _task_item(match: re.Match[str]) -> str:
+    """A task list item's box, drawn as ☐ or ☑: a disabled checkbox would need a label."""
+    state, box = ("done", "☑") if match.group(1) else ("not done", "☐")
+    return f'<li class="task"><span class="task__box" role="img" aria-label="{state}">{box}</span>'
+
+
+def _blank(match: re.Match[str]) -> str:
+    return re.sub(r"[^\n]", " ", match.group(0))
+
+
+def without_code(text: str) -> str:
+    """`text` with its code blocks, code spans and HTML comments blanked, lines kept:
+    where to look for what a line of Markdown really holds."""
+    lines, fence = [], ""
+    for line in text.split("\n"):
+        opening = _FENCE.match(line)
+        if fence:
+            if opening and opening.group(1)[0] == fence[0] and len(opening.group(1)) >= len(fence):
+                fence = ""
+            lines.append("")
+        elif opening:
+            fence = opening.group(1)
+            lines.append("")
+        else:
+            lines.append(line)
+    return _COMMENT.sub(_blank, _CODE_SPAN.sub(_blank, "\n".join(lines)))
+
+
+class _Lines:
+    """Finds the line of a pattern in a text's Markdown, outside code and comments."""
+
+    def __init__(self, text: str) -> None:
+        self.text = without_code(text)
+
+    def of(self, *patterns: str) -> int:
+        for pattern in patterns:
+            found = re.search(pattern, self.text, re.I)
+            if found:
+                return self.text.count("\n", 0, found.start()) + 1
+        return 1
+
+
+def _tags(html_text: str) -> tuple[Counter[str], Counter[tuple[str, str]], dict[str, set[str]]]:
+    """The start tags of HTML: their names, their (name, attribute) pairs, and the
+    dangerous URL schemes each tag's links use."""
+    names: Counter[str] = Counter()
+    attributes: Counter[tuple[str, str]] = Counter()
+    schemes: dict[str, set[str]] = {}
+    for match in _START_TAG.finditer(_COMMENT.sub("", html_text)):
+        tag = match.group(1).lower()
+        names[tag] += 1
+        for name, _value in _ATTRIBUTE.findall(match.group(2)):
+            attributes[tag, name.lower()] += 1
+        for found in _DANGEROUS.finditer(match.group(2)):
+            if not _IMAGE_DATA.match(match.group(2), found.start(1)):
+                schemes.setdefault(tag, set()).add(found.group(1).lower())
+    return names, attributes, schemes
+
+
+def _link_line(lines: _Lines, scheme: str) -> int:
+    return lines.of(rf"\]\(\s*<?\s*{scheme}:", rf"(?:href|src)\s*=\s*[\"']?\s*{scheme}:")
+
+
+def _omitted(text: str, safe: str, unsafe: str) -> tuple[Dropped, ...]:
+    """What cmark-gfm's safe mode left out of `text` (`safe`, against `unsafe`, its HTML
+    with everything kept): raw HTML tags and links that could run code."""
+    lines = _Lines(text)
+    safe_names, _, _ = _tags(safe)
+    names, _, schemes = _tags(unsafe)
+    dropped = [
+        Dropped(lines.of(rf"<{re.escape(tag)}[\s/>]"), f"raw HTML <{tag}>")
+        for tag in sorted(names - safe_names)
+    ]
+    if _BLANKED.search(safe):
+        for scheme in sorted(set().union(*schemes.values())):
+            dropped.append(Dropped(_link_line(lines, scheme), f"a {scheme}: link"))
+    return tuple(sorted(dropped, key=lambda d: (d.line, d.what)))
+
+
+def _sanitized(text: str, before: str, after: str) -> tuple[Dropped, ...]:
+    """What the sanitizer took out (`before` it, `after` it): tags, attributes, links."""
+    lines = _Lines(text)
+    names, attributes, schemes = _tags(before)
+    kept_names, kept_attributes, kept_schemes = _tags(after)
+    gone = names - kept_names
+    dropped = [Dropped(lines.of(rf"<{re.escape(tag)}[\s/>]"), f"<{tag}>") for tag in gone]
+    for tag, name in sorted(attributes - kept_attributes):
+        if tag in gone:
+            continue
+        if name in ("href", "src") and schemes.get(tag, set()) - kept_schemes.get(tag, set()):
+            continue  # told below, as a link
+        line = lines.of(rf"<{re.escape(tag)}\b[^>]*\s{re.escape(name)}\b")
+        dropped.append(Dropped(line, f"{name}= on <{tag}>"))
+    for scheme in sorted(set().union(*schemes.values()) - set().union(*kept_schemes.values())):
+        dropped.append(Dropped(_link_line(lines, scheme), f"a {scheme}: link"))
+    return tuple(sorted(dropped, key=lambda d: (d.line, d.what)))

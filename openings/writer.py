@@ -383,8 +383,10 @@ def write_site(
         if fingerprints is None:
             check_collisions(plan, statics, report)
             report.raise_if_errors()
-            with collector_paused():  # the related roles and briefs it makes stay
-                fingerprints = page_fingerprints(env, plan) | static_fingerprints(statics)
+            fingerprints = {}  # without a cache, nothing would compare them
+            if cache is not None:
+                with collector_paused():  # the related roles and briefs it makes stay
+                    fingerprints = page_fingerprints(env, plan) | static_fingerprints(statics)
         previous = cache.load_pages(output) if cache is not None and output.is_dir() else {}
         writer = tree.finish() if tree else None
         linked = writer.present if writer and writer.tmp != writer.spare else None

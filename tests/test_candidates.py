@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from conftest import REPO, build, many_roles, serve_folder
+from conftest import REPO, build, many_roles, role, serve_folder
 from playwright.sync_api import Page, expect
 
 PAGES = {
@@ -204,5 +204,56 @@ def test_search_and_filters_on_a_long_list(phone, write_site, tmp_path):
         shown = phone.locator(".role-list--rows > li:visible").count()
         assert 0 < shown < 60
     finally:
+        server.shutdown()
+        server.server_close()
+
+
+GFM_BODY = """Intro paragraph.
+- a list right after text
+  - nested by two spaces
+- [ ] a task
+- [x] a done task
+
+## Setup
+
+```sh
+{long_line}
+```
+
+| column | another column | a third, wider column of text | and a fourth |
+|:--|:-:|--:|---|
+| {long_cell} | b | c | {long_word} |
+
+Send your CV to jobs@example.com or see https://example.com/{long_path}.
+""".format(
+    long_line="docker run --rm -it " + "--volume /data/very/long/path:/mnt " * 12,
+    long_cell="value " * 30,
+    long_word="unbreakable" * 8,
+    long_path="a" * 120,
+)
+
+
+def test_markdown_fits_a_phone_and_passes_axe(browser, write_site, tmp_path):
+    """Code blocks and tables scroll inside the page at 390 px; nothing widens it."""
+    root = write_site({"content/roles/gfm.md": role("Platform Engineer", body=GFM_BODY)})
+    build(root)
+    server, url = serve_folder(root / "output")
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    try:
+        page.goto(url + "roles/gfm/")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        pre = page.locator(".prose pre")
+        assert pre.evaluate("e => e.scrollWidth > e.clientWidth")  # it scrolls itself
+        assert pre.evaluate("e => e.getBoundingClientRect().right") <= 390
+        table = page.locator(".prose table")
+        assert table.evaluate("e => e.scrollWidth > e.clientWidth")
+        assert table.evaluate("e => e.getBoundingClientRect().right") <= 390
+        assert page.locator(".prose li.task [role=img]").all_inner_texts() == ["☐", "☑"]
+        expect(page.locator(".prose a[href='mailto:jobs@example.com']")).to_be_visible()
+        results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG}})
+        assert results.violations_count == 0, results.generate_report()
+    finally:
+        context.close()
         server.shutdown()
         server.server_close()

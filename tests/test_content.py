@@ -315,3 +315,60 @@ def test_editor_droppings_are_not_roles(write_site):
         "content/roles/.a.md.swp": "swap",
     })  # fmt: skip
     assert [r.slug for r in build(root, write=False).site.roles] == ["a"]
+
+
+def test_html_the_site_leaves_out_is_a_warning_with_its_line(write_site):
+    body = (
+        "We build maps.\n\n"
+        '<iframe src="https://video.test/x"></iframe>\n\n'
+        '<div class="callout">Apply soon.</div>\n\n'
+        "Another <iframe src=y></iframe> and a [trap](javascript:alert(1)).\n\n"
+        "<!-- a note for reviewers, hidden as on GitHub -->\n\n"
+        "```html\n<script>shown as code</script>\n```\n"
+    )
+    faq = "\nfaq:\n  - question: How?\n    answer: 'Press <kbd>Enter</kbd>.'"
+    root = write_site({"content/roles/a.md": role("A", body=body, draft="false" + faq)})
+    result = build(root)
+    assert [str(w) for w in result.warnings] == [
+        "content/roles/a.md:4: warning: raw HTML <kbd> is not published "
+        "(raw HTML is off: raw_html in site.yaml)",
+        "content/roles/a.md:11: warning: raw HTML <iframe> is not published "
+        "(raw HTML is off: raw_html in site.yaml)",
+        "content/roles/a.md:13: warning: raw HTML <div> is not published "
+        "(raw HTML is off: raw_html in site.yaml)",
+        "content/roles/a.md:15: warning: a javascript: link is not published: "
+        "it could run code in a candidate's browser",
+    ]
+    page = (root / "output/roles/a/index.html").read_text()
+    assert "<iframe" not in page and "javascript:" not in page and "callout" not in page
+    assert "&lt;script&gt;shown as code&lt;/script&gt;" in page
+
+
+def test_with_raw_html_the_sanitizer_says_what_it_removes(write_site):
+    body = '<div class="callout" title="Note">Apply soon.</div>\n\n<form action="/x">?</form>\n'
+    root = write_site({"content/roles/a.md": role("A", body=body)})
+    site = root / "content/site.yaml"
+    site.write_text(site.read_text() + "raw_html: true\n")
+    result = build(root)
+    assert [str(w) for w in result.warnings] == [
+        "content/roles/a.md:5: warning: class= on <div> is not published: the sanitizer removes it",
+        "content/roles/a.md:7: warning: <form> is not published: the sanitizer removes it",
+    ]
+    page = (root / "output/roles/a/index.html").read_text()
+    assert '<div title="Note">Apply soon.</div>' in page and "<form" not in page
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "![Our office](/office.jpg)\n\n" + "We build maps for cities. " * 12,
+        "# About the team\n\n" + "We build maps for cities. " * 12,
+        "> " + "We build maps for cities. " * 12,
+    ],
+    ids=["after an image", "after a heading", "in a quote"],
+)
+def test_the_description_is_the_first_text_cut_at_a_word(write_site, body):
+    root = write_site({"content/roles/a.md": role("A", body=body)})
+    role_ = build(root).site.roles[0]
+    assert role_.description.startswith("We build maps for cities. We build")
+    assert len(role_.description) <= 160 and role_.description.endswith("cities. We…")

@@ -118,7 +118,7 @@ def test_job_posting_details(example_output):
             "unitText": "YEAR",
         },
     }
-    assert "<h2>Responsibilities</h2>" in posting["description"]
+    assert '<h2 id="responsibilities">Responsibilities</h2>' in posting["description"]
     assert faq["@type"] == "FAQPage"
     assert len(faq["mainEntity"]) == 5
     first = faq["mainEntity"][0]
