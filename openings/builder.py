@@ -60,6 +60,7 @@ from .theme import (
     check_templates,
     load_theme,
     make_env,
+    page_ids,
 )
 from .urls import ASSETS, skill_key
 from .writer import (
@@ -141,6 +142,7 @@ class Prepared:
     env: jinja2.Environment
     statics: list[StaticFile]
     dates: FileDates  # from git, for the content folder
+    page_ids: frozenset[str] = frozenset()  # the ids the theme's templates write
 
 
 def prepare(
@@ -169,9 +171,10 @@ def prepare(
     if progress:
         progress(f"Reading the roles in {report.display(options.content_dir)}")
     dates = file_dates(options.content_dir, ZoneInfo(config.timezone))
+    ids = page_ids(options.root, theme)
     site = load_site(
         options.content_dir, config, report, today=moment.date(), include_drafts=options.drafts,
-        dates=dates, cache=cache, jobs=options.jobs, disk=disk, seen=seen,
+        dates=dates, cache=cache, jobs=options.jobs, disk=disk, seen=seen, reserved_ids=ids,
     )  # fmt: skip
     warn_site(site, report)
     globals_ = {"site": site.view, "config": config, "theme": theme}
@@ -181,7 +184,7 @@ def prepare(
     statics = static_files(static_sources(theme, options.content_dir), report,
                            inside=(options.root, *theme.folders))  # fmt: skip
     report.raise_if_errors()
-    return Prepared(site, plan_pages(site, partials), env, statics, dates)
+    return Prepared(site, plan_pages(site, partials), env, statics, dates, ids)
 
 
 def build_site(
@@ -297,8 +300,13 @@ def _small_update(
     redated = _redated(state.dates, dates)
     if redated is None:
         return None
-    loader = ContentLoader(options.root, config, MarkdownRenderer(config.urls, config.raw_html),
-                           report, site.build_date, dates, None, disk)  # fmt: skip
+    try:
+        ids = page_ids(options.root, load_theme(options.root, config.theme, config.path))
+    except SiteError:
+        return None
+    renderer = MarkdownRenderer(config.urls, config.raw_html, ids)
+    loader = ContentLoader(options.root, config, renderer, report, site.build_date, dates, None,
+                           disk)  # fmt: skip
     files, changed = {}, []
     for name, st in stats.items():
         files[name] = (st.st_size, st.st_mtime_ns, st.st_ino, state.files[name][3])

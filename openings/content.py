@@ -142,13 +142,13 @@ class ParseCache:
         default_factory=dict
     )
 
-    renderers: dict[tuple[str, bool], MarkdownRenderer] = field(default_factory=dict)
+    renderers: dict[tuple[Any, ...], MarkdownRenderer] = field(default_factory=dict)
 
-    def renderer(self, config: SiteConfig) -> MarkdownRenderer:
+    def renderer(self, config: SiteConfig, reserved: frozenset[str]) -> MarkdownRenderer:
         """One renderer per site settings, kept between builds."""
-        key = (config.base_url, config.raw_html)
+        key = (config.base_url, config.raw_html, reserved)
         if key not in self.renderers:
-            self.renderers = {key: MarkdownRenderer(config.urls, config.raw_html)}
+            self.renderers = {key: MarkdownRenderer(config.urls, config.raw_html, reserved)}
         return self.renderers[key]
 
     def keep_only(self, paths: Iterable[Path]) -> None:
@@ -185,7 +185,7 @@ class ContentLoader:
         except FileNotFoundError:
             return None
         return (st.st_mtime_ns, st.st_size, st.st_ino, schema_for.__name__,
-                self.config.base_url, self.config.raw_html)  # fmt: skip
+                self.config.base_url, self.config.raw_html, self.renderer.reserved)  # fmt: skip
 
     def _parse(self, path: Path, schema_for: Any) -> Parsed | None:
         """Parse a file, or take it from the build cache by the hash of its bytes."""
@@ -335,7 +335,8 @@ class ContentLoader:
         """The build cache's key for a file: its bytes and all its parse depends on."""
         assert self.disk is not None
         return self.disk.key(data, self.report.display(path), schema_for.__name__,
-                             self.config.base_url, self.config.raw_html)  # fmt: skip
+                             self.config.base_url, self.config.raw_html,
+                             sorted(self.renderer.reserved))  # fmt: skip
 
     @staticmethod
     def faq(values: Mapping[str, Any]) -> tuple[FaqEntry, ...]:
@@ -461,6 +462,7 @@ def load_site(
     jobs: int = 1,
     disk: BuildCache | None = None,
     seen: dict[Path, tuple[int, int, int, str]] | None = None,
+    reserved_ids: frozenset[str] = frozenset(),
 ) -> Site:
     """Read every role and page, reporting every problem into `report`.
 
@@ -468,7 +470,8 @@ def load_site(
     """
     loader = ContentLoader(
         report.root, config,
-        cache.renderer(config) if cache else MarkdownRenderer(config.urls, config.raw_html),
+        cache.renderer(config, reserved_ids) if cache
+        else MarkdownRenderer(config.urls, config.raw_html, reserved_ids),
         report, today,
         dates or FileDates(), cache, disk, {} if seen is None else seen,
     )  # fmt: skip

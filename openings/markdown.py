@@ -109,9 +109,21 @@ _DANGEROUS = re.compile(r"""(?i)(?:href|src)\s*=\s*["']?\s*(javascript|vbscript|
 _IMAGE_DATA = re.compile(r"(?i)data:image/(?:png|gif|jpeg|webp)")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _CODE_SPAN = re.compile(r"(`+)(?!`).+?(?<!`)\1(?!`)", re.S)
-# One line of text that cmark-gfm leaves as it is: it starts with a letter and holds no
-# character with a meaning in Markdown or HTML, no ':' (URLs), no run of spaces.
-PLAIN_TEXT = re.compile(r"[^\W\d_](?: ?(?:[^\W_]|[.,;?!'()/%€$£+=-]))*")
+# The characters of text that cmark-gfm leaves as it is but for its quotes (see is_plain).
+PLAIN_TEXT = re.compile(r"[\w .,;:?!'\"()/%€$£+=-]*")
+AUTOLINK_STARTS = ("://", "www.", "mailto:", "xmpp:")
+
+
+def is_plain(text: str) -> bool:
+    """True for one line that cmark-gfm leaves as it is but for its quotes: it starts with a
+    letter, holds no character with a meaning in Markdown or HTML (no `_`), no run of
+    spaces, no space at its end, and nothing an autolink starts with."""
+    if not text[:1].isalpha() or not PLAIN_TEXT.fullmatch(text):
+        return False
+    if "_" in text or "  " in text or text.endswith(" "):
+        return False
+    folded = text.casefold()
+    return not any(start in folded for start in AUTOLINK_STARTS)
 
 
 def plain_text(fragment: str) -> str:
@@ -205,9 +217,12 @@ def site_touches(html_text: str, prefix: str, taken: Iterable[str]) -> tuple[str
 class MarkdownRenderer:
     """Markdown -> safe HTML for one site. Reuse one instance per process."""
 
-    def __init__(self, urls: Urls, raw_html: bool = False) -> None:
+    def __init__(
+        self, urls: Urls, raw_html: bool = False, reserved: frozenset[str] = frozenset()
+    ) -> None:
         self.raw_html = raw_html
         self.prefix = urls.prefix
+        self.reserved = reserved  # the ids the theme's templates give the page
         self._cmark = cmark.Cmark(cmark.OPT_FOOTNOTES | (cmark.OPT_UNSAFE if raw_html else 0))
 
     @cached_property
@@ -232,7 +247,7 @@ class MarkdownRenderer:
     def render(self, text: str, taken: Iterable[str] = ()) -> Rendered:
         """Render Markdown to safe HTML; raise TooComplex for text too long.
 
-        Ids avoid those in `taken` (the ids already on the page).
+        Ids avoid the theme's and those in `taken` (the ids already on the page).
         """
         check_limits(text)
         out = self._cmark.to_html(text)
@@ -244,7 +259,7 @@ class MarkdownRenderer:
             out = out.replace(" />", ">")  # void elements as HTML writes them
         if "<li><input" in out:
             out = _TASK.sub(_task_item, out)
-        out, ids = site_touches(out, self.prefix, taken)
+        out, ids = site_touches(out, self.prefix, (*self.reserved, *taken))
         if self.raw_html:
             safe = self._cleaner.clean(out)
             dropped = _sanitized(text, out, safe) if safe != out else ()
@@ -258,8 +273,9 @@ class MarkdownRenderer:
         them is exactly `<p>text</p>` (a test holds the two together).
         """
         check_limits(text)
-        if PLAIN_TEXT.fullmatch(text) and "www." not in text.casefold():
-            return Rendered(f"<p>{text}</p>\n", shorten(text, DESCRIPTION_MAX))
+        if is_plain(text):
+            html_text = text.replace('"', "&quot;")
+            return Rendered(f"<p>{html_text}</p>\n", shorten(text, DESCRIPTION_MAX))
         return self.render(text, taken)
 
 

@@ -147,7 +147,8 @@ class BuildSession:
         if today != site.build_date or git_head(options.content_dir) != last.head:
             return None
         report = Report(options.root)
-        loader = ContentLoader(options.root, config, self.cache.renderer(config), report, today,
+        renderer = self.cache.renderer(config, last.ready.page_ids)
+        loader = ContentLoader(options.root, config, renderer, report, today,
                                last.ready.dates, self.cache)  # fmt: skip
         swapped = swap_in(site, loader, files, report)
         if report.has_errors:

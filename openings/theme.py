@@ -6,6 +6,7 @@ then the theme it `extends:` in its `theme.yaml`, and so on.
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -96,6 +97,22 @@ def _theme_meta(folder: Path) -> tuple[str | None, list[str]]:
 def search_path(root: Path, theme: Theme) -> list[Path]:
     site_templates = root / "templates"
     return ([site_templates] if site_templates.is_dir() else []) + list(theme.template_dirs)
+
+
+_LITERAL_ID = re.compile(r'\bid="([A-Za-z][\w.:-]*)"')
+
+
+def page_ids(root: Path, theme: Theme) -> frozenset[str]:
+    """The ids the templates write as they are (`id="main"`): headings in a role's text
+    must take others."""
+    ids: set[str] = set()
+    for folder in search_path(root, theme):
+        for path in sorted(folder.rglob("*.html")):
+            try:
+                ids.update(_LITERAL_ID.findall(path.read_text(encoding="utf-8")))
+            except (OSError, UnicodeDecodeError):
+                continue  # the template check reports it
+    return frozenset(ids)
 
 
 def make_env(

@@ -342,3 +342,17 @@ def test_related_roles(example_output):
     assert not html(example_output / "roles/working-student-marketing/index.html").cssselect(
         ".related"
     )
+
+
+def test_every_id_on_a_role_page_is_unique(write_site):
+    body = "## Main\n\nText.\n\n## Skills heading\n\n## Main\n\nMore[^1].\n\n[^1]: A note."
+    faq = "\nfaq:\n  - question: Where?\n    answer: 'See [the note][^1].\n\n\n      [^1]: Here.'"
+    root = write_site({"content/roles/a.md": role("A", body=body, skills="[Go]" + faq)})
+    build(root)
+    page = html(root / "output/roles/a/index.html")
+    ids = [e.get("id") for e in page.iter() if e.get("id")]
+    assert len(ids) == len(set(ids)), ids
+    assert {"main", "main-1", "main-2", "skills-heading", "skills-heading-1"} <= set(ids)
+    assert page.get_element_by_id("main").tag == "main"  # the skip link's target stays
+    for link in page.cssselect("a[href^='#']"):  # every in-page link leads somewhere
+        assert link.get("href")[1:] in ids, link.get("href")
