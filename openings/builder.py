@@ -52,7 +52,7 @@ from .markdown import MarkdownRenderer
 from .models import Role, Site
 from .pages import TEMPLATES, PlannedPage, plan_pages
 from .parallel import default_jobs
-from .structured import posting_warnings
+from .structured import posting_warnings, script_json
 from .theme import (
     PARTIALS,
     MemoryBytecodeCache,
@@ -529,4 +529,5 @@ def template_filters(config: SiteConfig) -> dict[str, Any]:
         "skill_key": skill_key,
         "datetime": datetime,
         "plural": lambda n, one, many: one if n == 1 else many,
+        "script_json": script_json,
     }

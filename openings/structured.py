@@ -6,6 +6,7 @@ postings) and the public jobs.json 1.0 file. Pure functions of the Site.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -13,6 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel import Locale
+from markupsafe import Markup
 
 from .dates import end_of_day, iso_datetime, start_of_day
 from .models import FaqEntry, Role, RoleBrief, Site
@@ -192,6 +194,17 @@ def posting_warnings(role: Role, language: str) -> list[tuple[int, str]]:
                 )
             )
     return warnings
+
+
+def script_json(data: Any) -> Markup:
+    """`data` as compact JSON to stand inside a `<script>` element as it is.
+
+    Only what could end the element or change how it is read is escaped (`</` and
+    `<!--`), where Jinja's `tojson` escapes every `<`, `>`, `&` and `'`: a job's HTML
+    description is a sixth shorter, and quicker to write.
+    """
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    return Markup(text.replace("</", "<\\/").replace("<!--", "<\\u0021--"))
 
 
 def jobs_json(site: Site, roles: Sequence[RoleBrief], with_jobs: bool = True) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from types import TracebackType
 
-THREADS = 3
+THREADS = 2
 LIMIT = 64  # writes waiting at once
 
 
