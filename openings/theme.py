@@ -214,6 +214,8 @@ def template_error(exc: BaseException, name: str, report: Report) -> None:
         message = f"undefined in template: {exc.message}"
     elif isinstance(exc, RecursionError):
         message = "templates include or extend each other without end"
-    else:
+    elif isinstance(exc, jinja2.TemplateError):
         message = f"template error: {exc}"
+    else:
+        message = f"template error: {exc} ({type(exc).__name__})"
     report.error(path, line, message)

@@ -350,7 +350,7 @@ def render_page(env: jinja2.Environment, page: PlannedPage, report: Report) -> b
     assert page.template is not None
     try:
         return env.get_template(page.template).render(page.full_context()).encode("utf-8")
-    except (jinja2.TemplateError, RecursionError) as exc:
+    except Exception as exc:  # a site's template can raise anything: {{ 10 // 0 }}
         template_error(exc, page.template, report)
         return None
 
@@ -625,8 +625,15 @@ def _replace(path: Path, data: bytes) -> None:
 
 
 def _prune(path: Path, top: Path) -> None:
-    """Remove folders left empty under `top`."""
+    """Remove folders left empty under `top`.
+
+    Removing a folder is the test of whether it is empty: listing `roles/` to find out
+    read its 10,000 entries for each file removed.
+    """
     folder = path.parent
-    while folder != top and folder.is_dir() and not any(folder.iterdir()):
-        folder.rmdir()
+    while folder != top:
+        try:
+            folder.rmdir()
+        except OSError:  # not empty, or gone already
+            return
         folder = folder.parent

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import REPO, build, html, role
+from conftest import REPO, build, html, many_roles, role
 
 from openings.errors import BuildFailed
 
@@ -143,3 +143,24 @@ def test_theme_yaml_must_be_well_formed(write_site):
     assert problem == (
         "themes/odd/theme.yaml:1: error: 'stylesheets' must be a list of file names in static/"
     )
+
+
+@pytest.mark.parametrize("jobs", [1, 2], ids=["one process", "worker processes"])
+def test_a_template_that_fails_while_rendering_names_its_line(write_site, jobs):
+    root = write_site({"content/roles/.keep": ""})
+    many_roles(root, 300)  # enough pages for the render to go to worker processes
+    role_template = (REPO / "themes/default/templates/role.html").read_text()
+    lines = role_template.splitlines()
+    lines.insert(5, "{{ 10 // 0 }}")  # inside the main block
+    (root / "templates").mkdir()
+    (root / "templates/role.html").write_text("\n".join(lines) + "\n")
+    (root / "output").mkdir()
+    (root / "output/kept.html").write_text("the last good site")
+    with pytest.raises(BuildFailed) as info:
+        build(root, jobs=jobs)
+    messages = {str(p) for p in info.value.problems if p.is_error}
+    assert messages == {
+        "templates/role.html:6: error: template error: integer division or modulo by zero "
+        "(ZeroDivisionError)"
+    }
+    assert (root / "output/kept.html").read_text() == "the last good site"
