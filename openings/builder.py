@@ -524,7 +524,7 @@ def template_filters(config: SiteConfig) -> dict[str, Any]:
         "url": urls.href,
         "absolute_url": urls.absolute,
         "date": lambda day: i18n.format_date(day, language),
-        "salary": lambda salary: i18n.format_salary(salary, language),
+        "salary": lambda pay: i18n.format_pay(pay.min, pay.max, pay.currency, pay.period, language),
         "iso": lambda value: value.isoformat(),
         "skill_key": skill_key,
         "datetime": datetime,

@@ -104,7 +104,7 @@ def _references(source: str) -> frozenset[str] | None:
         found = list(meta.find_referenced_templates(jinja2.Environment().parse(source)))
     except jinja2.TemplateSyntaxError:
         return None
-    return None if None in found else frozenset(found)
+    return None if None in found else frozenset(name for name in found if name is not None)
 
 
 def _closure(name: str, uses: Mapping[str, frozenset[str] | None]) -> set[str] | None:

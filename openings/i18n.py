@@ -4,14 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import lru_cache
-from typing import TYPE_CHECKING
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date as _format_date
 from babel.numbers import format_currency
-
-if TYPE_CHECKING:
-    from .models import Salary
 
 PERIOD_WORDS = {"year": "a year", "month": "a month", "hour": "an hour"}
 
@@ -47,15 +43,17 @@ def format_money(amount: float, currency: str, language: str) -> str:
     return format_currency(amount, currency, locale=_locale(language))
 
 
-def format_salary(salary: Salary, language: str) -> str:
+def format_pay(
+    low: float | None, high: float | None, currency: str, period: str, language: str
+) -> str:
     """`€65,000 – €80,000 a year`, `from €65,000 a year`, `up to €80,000 a year`."""
-    low = format_money(salary.min, salary.currency, language) if salary.min is not None else ""
-    high = format_money(salary.max, salary.currency, language) if salary.max is not None else ""
-    if low and high:
-        amount = low if salary.min == salary.max else f"{low} – {high}"
+    lowest = format_money(low, currency, language) if low is not None else ""
+    highest = format_money(high, currency, language) if high is not None else ""
+    if lowest and highest:
+        amount = lowest if low == high else f"{lowest} – {highest}"
     else:
-        amount = f"from {low}" if low else f"up to {high}"
-    return f"{amount} {PERIOD_WORDS[salary.period]}"
+        amount = f"from {lowest}" if lowest else f"up to {highest}"
+    return f"{amount} {PERIOD_WORDS[period]}"
 
 
 def format_date(day: dt.date, language: str) -> str:

@@ -7,7 +7,8 @@ import datetime as dt
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cache, cached_property
+from functools import cached_property
+from typing import Any, ClassVar
 
 from .config import SiteConfig
 from .urls import department_path, page_path, role_path, skill_display, skill_key, skill_path
@@ -43,15 +44,19 @@ class Salary:
 class Cached:
     """A data class with cached properties, which its pickled state leaves out."""
 
+    _cached: ClassVar[frozenset[str]] = frozenset()  # the names of its cached properties
+
+    def __init_subclass__(cls, **options: Any) -> None:
+        super().__init_subclass__(**options)
+        cls._cached = frozenset(
+            name
+            for klass in cls.__mro__
+            for name, value in vars(klass).items()
+            if isinstance(value, cached_property)
+        )
+
     def __getstate__(self) -> dict[str, object]:
-        cached = _cached_names(type(self))
-        return {k: v for k, v in self.__dict__.items() if k not in cached}
-
-
-@cache
-def _cached_names(cls: type) -> frozenset[str]:
-    return frozenset(name for klass in cls.__mro__ for name, value in vars(klass).items()
-                     if isinstance(value, cached_property))  # fmt: skip
+        return {k: v for k, v in self.__dict__.items() if k not in self._cached}
 
 
 class RoleFacts(Cached):
@@ -274,7 +279,7 @@ class Site(Cached):
 
     def role_skills(self, role: Role) -> list[tuple[str, Ref | None]]:
         """A role's skills as (display name, skill page or None when it has none)."""
-        result = []
+        result: list[tuple[str, Ref | None]] = []
         for name in role.skills:
             skill = self.skill_by_key.get(skill_key(name))
             result.append((skill.name, skill.ref) if skill else (skill_display(name), None))

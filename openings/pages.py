@@ -280,7 +280,8 @@ def sitemap_entries(site: Site) -> list[tuple[str, dt.date]]:
     newest = max((r.updated for r in listed), default=site.build_date)
     entries = [(u.INDEX, newest), (u.SKILLS, newest)]
     entries += [(r.path, r.updated) for r in listed]
-    for group in (*site.skills, *site.departments):
+    groups: tuple[Skill | Department, ...] = (*site.skills, *site.departments)
+    for group in groups:
         roles = [r for r in group.roles if r.indexable]
         if roles:
             entries.append((group.path, max(r.updated for r in roles)))

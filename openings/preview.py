@@ -44,7 +44,7 @@ class Preview:
         self.session = BuildSession(self.options, environ)
         self.state = LiveState()
         self.say = report
-        self.show_problems = problems or (lambda ps: [report(str(p)) for p in ps])
+        self.show_problems = problems or (lambda ps: _each(report, ps))
         self._lock = threading.Lock()
         self.builds = 0
         self.rebuild()
@@ -100,3 +100,8 @@ class Preview:
         self.server.server_close()
         if self._tmp is not None:
             shutil.rmtree(self._tmp, ignore_errors=True)
+
+
+def _each(report: Callable[[str], None], problems: list[Problem]) -> None:
+    for problem in problems:
+        report(str(problem))

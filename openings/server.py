@@ -86,8 +86,8 @@ class PreviewServer(ThreadingHTTPServer):
 
     @property
     def url(self) -> str:
-        host, port = self.server_address[:2]
-        shown = f"[{host}]" if ":" in str(host) else host
+        host, port = str(self.server_address[0]), self.server_address[1]
+        shown = f"[{host}]" if ":" in host else host
         return f"http://{shown}:{port}{self.prefix}"
 
     def shutdown(self) -> None:
@@ -101,8 +101,8 @@ class PreviewHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
 
     def setup(self) -> None:
-        self.timeout = self.server.client_timeout  # a client silent this long is dropped
         super().setup()
+        self.connection.settimeout(self.server.client_timeout)  # a silent client is dropped
 
     def log_message(self, format: str, *args: object) -> None:
         pass

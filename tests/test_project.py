@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import yaml
@@ -99,3 +101,16 @@ def test_every_key_is_documented():
 
 def test_changelog_has_an_unreleased_section():
     assert "## Unreleased" in (REPO / "CHANGELOG.md").read_text()
+
+
+def test_the_package_type_checks():
+    """mypy, as configured in pyproject.toml, finds nothing in the package."""
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy", "--no-incremental"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Success: no issues found" in result.stdout
