@@ -27,7 +27,6 @@ from .fingerprint import digest_of, template_digests
 from .pages import PlannedPage
 from .parallel import MIN_ITEMS, Started, fork_map, fork_start
 from .theme import template_error
-from .writequeue import WriteQueue
 
 TMP_TAG = ".tmp-"
 BACKGROUND_REMOVAL = 2000  # files: an old tree larger than this is removed in the background
@@ -512,11 +511,10 @@ def _write_all(
         def render_and_write(pages: Sequence[PlannedPage]) -> list[Problem]:
             own = Report(report.root)
             try:
-                with WriteQueue(writer.write) as queue:
-                    for page in pages:
-                        data = render_page(env, page, own)
-                        if data is not None and not own.has_errors:
-                            queue.put(page.output_file, data)
+                for page in pages:
+                    data = render_page(env, page, own)
+                    if data is not None and not own.has_errors:
+                        writer.write(page.output_file, data)
             except OSError as exc:  # in a worker: say it, the parent stops
                 own.error(output, 1, write_error(exc))
             return own.problems

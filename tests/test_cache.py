@@ -9,7 +9,9 @@ from pathlib import Path
 
 from conftest import build, role, tree_digest
 
+from openings import cache
 from openings.cache import BuildCache
+from openings.markdown import MarkdownRenderer
 
 
 def site_of_roles(write_site, n: int = 12) -> Path:
@@ -163,3 +165,26 @@ def test_parsed_files_no_build_uses_are_removed_in_time(write_site, tmp_path):
     now = set(parsed.rglob("*.pickle"))
     assert len(now) == 150 and not now & first  # 300 unused went, with the first ones
     assert tree_digest(root / "output") == fresh(root, tmp_path)
+
+
+def test_a_cache_from_another_markdown_engine_is_never_trusted(write_site, monkeypatch, request):
+    root = site_of_roles(write_site)
+    build(root)
+    rendered: list[str] = []
+    original = MarkdownRenderer.render
+
+    def counting(self: MarkdownRenderer, text: str, taken=()) -> object:
+        rendered.append(text)
+        return original(self, text, taken)
+
+    monkeypatch.setattr(MarkdownRenderer, "render", counting)
+    site_yaml = root / "content/site.yaml"
+    site_yaml.write_text(site_yaml.read_text().replace("title: ", "title: New ", 1))
+    build(root)  # a whole build, every role from the cache
+    assert rendered == []
+    request.addfinalizer(cache.code_digest.cache_clear)
+    monkeypatch.setattr(cache, "ENGINE", "cmark-gfm 0.0.0.gfm.0")
+    cache.code_digest.cache_clear()
+    site_yaml.write_text(site_yaml.read_text().replace("title: New ", "title: Newer ", 1))
+    build(root)
+    assert len(rendered) == 12  # every role rendered again by the engine of this build
