@@ -5,7 +5,8 @@ default it leaves raw HTML out and blanks `javascript:`, `vbscript:` and `data:`
 itself, so its output needs no sanitizer. A site with `raw_html: true` gets the raw
 HTML, cleaned by nh3. Then the site's touches: headings moved under the page's `<h1>`
 and given GitHub's ids, the site's path prefix on links that start with `/`, and
-table alignment as classes. What GitHub showed and the site leaves out is reported.
+table alignment as classes. What GitHub showed and the site leaves out is reported
+(openings.omissions).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from functools import cached_property
 import nh3
 
 from . import cmark
+from .omissions import BLANKED, Dropped, omitted, sanitized
 from .urls import Urls
 
 FOOTNOTE = ("ref", "backref", "backref-idx")  # cmark-gfm's data-footnote-* attributes
@@ -74,14 +76,6 @@ def check_limits(text: str) -> None:
 
 
 @dataclass(frozen=True)
-class Dropped:
-    """Something GitHub's preview shows that the site leaves out."""
-
-    line: int  # in the text, from 1
-    what: str  # "<iframe>", "class= on <div>", "a javascript: link"
-
-
-@dataclass(frozen=True)
 class Rendered:
     html: str
     summary: str  # the first paragraph as plain text, cut to fit a description
@@ -92,7 +86,6 @@ class Rendered:
 DESCRIPTION_MAX = 160  # characters: what search results show of a description
 
 _TAG = re.compile(r"<[^>]*>")
-_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
 _PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
 _HEADING = re.compile(r"<h([1-6])>(.*?)</h\1>", re.S)
 _HEADING_LEVEL = re.compile(r"<h([1-6])>")
@@ -101,14 +94,7 @@ _SITE_LINK = re.compile(r'(\s(?:href|src)=")/(?!/)')
 _ALIGN = re.compile(r'(<t[hd]\b[^>]*?) align="(left|right|center)"')
 _TASK = re.compile(r'<li><input type="checkbox"( checked="")? disabled="" ?/?>')
 _OMITTED = "<!-- raw HTML omitted -->"
-_BLANKED = re.compile(r'\s(?:href|src)=""')
 _BLANK_IMAGE = re.compile(r'<img src=""[^>]*>')
-_START_TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9-]*)([^<>]*)>")
-_ATTRIBUTE = re.compile(r"""([^\s"'/<>=]+)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s>]+))?""")
-_DANGEROUS = re.compile(r"""(?i)(?:href|src)\s*=\s*["']?\s*(javascript|vbscript|data|file):""")
-_IMAGE_DATA = re.compile(r"(?i)data:image/(?:png|gif|jpeg|webp)")
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-_CODE_SPAN = re.compile(r"(`+)(?!`).+?(?<!`)\1(?!`)", re.S)
 # The characters of text that cmark-gfm leaves as it is but for its quotes (see is_plain).
 PLAIN_TEXT = re.compile(r"[\w .,;:?!'\"()/%€$£+=-]*")
 AUTOLINK_STARTS = ("://", "www.", "mailto:", "xmpp:")
@@ -253,8 +239,8 @@ class MarkdownRenderer:
         out = self._cmark.to_html(text)
         dropped: tuple[Dropped, ...] = ()
         if not self.raw_html:
-            if _OMITTED in out or ('=""' in out and _BLANKED.search(out)):
-                dropped = _omitted(text, out, self._unfiltered.to_html(text))
+            if _OMITTED in out or ('=""' in out and BLANKED.search(out)):
+                dropped = omitted(text, out, self._unfiltered.to_html(text))
                 out = _BLANK_IMAGE.sub("", out.replace(_OMITTED, "")).replace('<a href=""', "<a")
             out = out.replace(" />", ">")  # void elements as HTML writes them
         if "<li><input" in out:
@@ -262,7 +248,7 @@ class MarkdownRenderer:
         out, ids = site_touches(out, self.prefix, (*self.reserved, *taken))
         if self.raw_html:
             safe = self._cleaner.clean(out)
-            dropped = _sanitized(text, out, safe) if safe != out else ()
+            dropped = sanitized(text, out, safe) if safe != out else ()
             out, ids = safe, set(_ID.findall(safe))
         return Rendered(out, description(out), dropped, frozenset(ids))
 
@@ -290,95 +276,3 @@ def _task_item(match: re.Match[str]) -> str:
     """A task list item's box, drawn as ☐ or ☑: a disabled checkbox would need a label."""
     state, box = ("done", "☑") if match.group(1) else ("not done", "☐")
     return f'<li class="task"><span class="task__box" role="img" aria-label="{state}">{box}</span>'
-
-
-def _blank(match: re.Match[str]) -> str:
-    return re.sub(r"[^\n]", " ", match.group(0))
-
-
-def without_code(text: str) -> str:
-    """`text` with its code blocks, code spans and HTML comments blanked, lines kept:
-    where to look for what a line of Markdown really holds."""
-    lines, fence = [], ""
-    for line in text.split("\n"):
-        opening = _FENCE.match(line)
-        if fence:
-            if opening and opening.group(1)[0] == fence[0] and len(opening.group(1)) >= len(fence):
-                fence = ""
-            lines.append("")
-        elif opening:
-            fence = opening.group(1)
-            lines.append("")
-        else:
-            lines.append(line)
-    return _COMMENT.sub(_blank, _CODE_SPAN.sub(_blank, "\n".join(lines)))
-
-
-class _Lines:
-    """Finds the line of a pattern in a text's Markdown, outside code and comments."""
-
-    def __init__(self, text: str) -> None:
-        self.text = without_code(text)
-
-    def of(self, *patterns: str) -> int:
-        for pattern in patterns:
-            found = re.search(pattern, self.text, re.I)
-            if found:
-                return self.text.count("\n", 0, found.start()) + 1
-        return 1
-
-
-def _tags(html_text: str) -> tuple[Counter[str], Counter[tuple[str, str]], dict[str, set[str]]]:
-    """The start tags of HTML: their names, their (name, attribute) pairs, and the
-    dangerous URL schemes each tag's links use."""
-    names: Counter[str] = Counter()
-    attributes: Counter[tuple[str, str]] = Counter()
-    schemes: dict[str, set[str]] = {}
-    for match in _START_TAG.finditer(_COMMENT.sub("", html_text)):
-        tag = match.group(1).lower()
-        names[tag] += 1
-        for name, _value in _ATTRIBUTE.findall(match.group(2)):
-            attributes[tag, name.lower()] += 1
-        for found in _DANGEROUS.finditer(match.group(2)):
-            if not _IMAGE_DATA.match(match.group(2), found.start(1)):
-                schemes.setdefault(tag, set()).add(found.group(1).lower())
-    return names, attributes, schemes
-
-
-def _link_line(lines: _Lines, scheme: str) -> int:
-    return lines.of(rf"\]\(\s*<?\s*{scheme}:", rf"(?:href|src)\s*=\s*[\"']?\s*{scheme}:")
-
-
-def _omitted(text: str, safe: str, unsafe: str) -> tuple[Dropped, ...]:
-    """What cmark-gfm's safe mode left out of `text` (`safe`, against `unsafe`, its HTML
-    with everything kept): raw HTML tags and links that could run code."""
-    lines = _Lines(text)
-    safe_names, _, _ = _tags(safe)
-    names, _, schemes = _tags(unsafe)
-    dropped = [
-        Dropped(lines.of(rf"<{re.escape(tag)}[\s/>]"), f"raw HTML <{tag}>")
-        for tag in sorted(names - safe_names)
-    ]
-    if _BLANKED.search(safe):
-        for scheme in sorted(set().union(*schemes.values())):
-            dropped.append(Dropped(_link_line(lines, scheme), f"a {scheme}: link"))
-    return tuple(sorted(dropped, key=lambda d: (d.line, d.what)))
-
-
-def _sanitized(text: str, before: str, after: str) -> tuple[Dropped, ...]:
-    """What the sanitizer took out (`before` it, `after` it): tags, attributes, links."""
-    lines = _Lines(text)
-    names, attributes, schemes = _tags(before)
-    kept_names, kept_attributes, kept_schemes = _tags(after)
-    gone = names - kept_names
-    dropped = [Dropped(lines.of(rf"<{re.escape(tag)}[\s/>]"), f"<{tag}>") for tag in gone]
-    for tag, name in sorted(attributes - kept_attributes):
-        if tag in gone:
-            continue
-        if name in ("href", "src") and schemes.get(tag, set()) - kept_schemes.get(tag, set()):
-            continue  # told below, as a link
-        line = lines.of(rf"<{re.escape(tag)}\b[^>]*\s{re.escape(name)}\b")
-        dropped.append(Dropped(line, f"{name}= on <{tag}>"))
-    for scheme in sorted(set().union(*schemes.values()) - set().union(*kept_schemes.values())):
-        dropped.append(Dropped(_link_line(lines, scheme), f"a {scheme}: link"))
-    return tuple(sorted(dropped, key=lambda d: (d.line, d.what)))
