@@ -231,7 +231,9 @@ class ContentLoader:
         except TooComplex as exc:
             self.report.error(path, doc.body_line, str(exc))
             return None
-        dropped = {d.what: doc.body_line + d.line - 1 for d in reversed(rendered.dropped)}
+        dropped: dict[str, int] = {}  # what -> the first line it is on
+        for d in rendered.dropped:
+            dropped.setdefault(d.what, doc.body_line + d.line - 1)
         faq, taken = [], set(rendered.ids)
         for item in values.get("faq", ()):
             try:

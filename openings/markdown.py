@@ -171,20 +171,25 @@ class Ids:
 
     def apply(self, html_text: str) -> tuple[str, set[str]]:
         """`html_text` with its headings placed and every id unique; and those ids."""
-        renames = {}
-        existing = _ID.findall(html_text) if ' id="' in html_text else []
-        for old in existing:  # footnotes' and raw HTML's own
-            new = self.fresh(old)
+        own: set[str] = set()
+        renames: dict[str, str] = {}  # an id taken already -> the one it gets instead
+
+        def unique(match: re.Match[str]) -> str:  # footnotes' and raw HTML's own ids
+            old, new = match.group(1), self.fresh(match.group(1))
+            own.add(new)
             if new != old:
-                renames[old] = new
+                renames.setdefault(old, new)
+            return f'{match.group(0)[0]}id="{new}"'
+
+        if ' id="' in html_text:
+            html_text = _ID.sub(unique, html_text)
         for old, new in renames.items():
-            html_text = html_text.replace(f' id="{old}"', f' id="{new}"')
             html_text = html_text.replace(f' href="#{old}"', f' href="#{new}"')
-        before = set(self.taken)
         if "<h" in html_text:
+            before = set(self.taken)
             html_text = _HEADING.sub(self.heading, html_text)
-        kept = set(existing) - set(renames)
-        return html_text, (self.taken - before) | kept | set(renames.values())
+            own |= self.taken - before
+        return html_text, own
 
 
 def site_touches(html_text: str, prefix: str, taken: Iterable[str]) -> tuple[str, set[str]]:

@@ -976,3 +976,10 @@ def test_cmark_frees_what_each_call_allocates():
     )
     grown_kib = int(done.stdout)
     assert grown_kib < 30 * 1024, f"max RSS grew by {grown_kib} KiB over 20,000 calls"
+
+
+def test_ids_written_twice_in_raw_html_become_two_ids():
+    rendered = RAW.render('<a id="x"></a>\n\n<p id="x">again</p>\n\n## X')
+    ids = [e.get("id") for e in tree(rendered.html).iter() if e.get("id")]
+    assert ids == ["x", "x-1", "x-2"]
+    assert rendered.ids == {"x", "x-1", "x-2"}
