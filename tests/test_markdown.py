@@ -983,3 +983,57 @@ def test_ids_written_twice_in_raw_html_become_two_ids():
     ids = [e.get("id") for e in tree(rendered.html).iter() if e.get("id")]
     assert ids == ["x", "x-1", "x-2"]
     assert rendered.ids == {"x", "x-1", "x-2"}
+
+
+GFM_SAMPLES = [
+    "Requirements:\n- Python\n  - Django\n  - FastAPI\n- SQL\n\nSend your CV to jobs@example.com.",
+    "We offer\n1. a salary\n2. a bike\n\nApply at https://example.com/apply or www.example.com.",
+    "| Level | Pay |\n|:--|--:|\n| Junior | **€50k** |\n| Senior | €70k \\| more |\n",
+    "- [ ] write tests\n- [x] ship\n\n~~old~~ new, *em* and __strong__ `code`",
+    "# About\n\n## Team\n\n### Tools\n\n```python\nprint('<b>')\n```\n\n    indented code",
+    "> Quote\n> - in a list\n\nText with a footnote[^1].\n\n[^1]: The note.",
+    "Escapes: \\*not\\*, &amp; &copy; &nosuch; <https://auto.test/x>, [ref][r]\n\n[r]: /about/",
+    'Line one  \nline two\\\nline three\n\n***\n\n![logo](/logo.png "Logo")',
+]
+
+
+def structure(html: str, prefix: str = "") -> list[tuple[object, ...]]:
+    """What a reader sees of HTML: each element, its text, and where its links lead.
+
+    The site's documented touches are left out: heading levels and ids, classes,
+    `tabindex`, the path prefix, and a task's box drawn instead of a disabled checkbox.
+    """
+    shape: list[tuple[object, ...]] = []
+    for e in tree(html).iter():
+        tag = "h" if e.tag in {"h1", "h2", "h3", "h4", "h5", "h6"} else e.tag
+        if tag == "input" or e.get("class") == "task__box":
+            shape.append(("task", e.get("checked") is not None or e.text == "☑", e.tail))
+            continue
+        links = []
+        for name in ("href", "src", "alt", "title", "start"):
+            value = e.get(name)
+            if value is not None and prefix and value.startswith(prefix):
+                value = "/" + value[len(prefix) :]
+            if value is not None:
+                links.append((name, value))
+        shape.append((tag, e.text, e.tail, *links))
+    return shape
+
+
+def test_nothing_differs_from_githubs_own_engine_but_the_documented_touches():
+    """cmarkgfm's own function (the binding's, which leaks: fine for a test) is GitHub's
+    rendering; ours must show the same elements, text and links for any text without
+    raw HTML, the example site's roles and pages among them."""
+    import cmarkgfm  # the reference, used here only
+    from cmarkgfm.cmark import Options
+
+    texts = list(GFM_SAMPLES)
+    for path in sorted((REPO / "content").rglob("*.md")):
+        front, body = path.read_text().split("\n---\n", 1)
+        texts.append(body)
+        texts += re.findall(r"answer: (?:\"|')?(.+?)(?:\"|')?$", front, re.M)
+    assert len(texts) > 25
+    for text in texts:
+        theirs = cmarkgfm.github_flavored_markdown_to_html(text, Options.CMARK_OPT_FOOTNOTES)
+        ours = SAFE.render(text).html
+        assert structure(ours, "/careers/") == structure(theirs), text
