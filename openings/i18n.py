@@ -56,6 +56,7 @@ def format_pay(
     return f"{amount} {PERIOD_WORDS[period]}"
 
 
+@lru_cache(maxsize=2048)  # pages show the same few hundred days
 def format_date(day: dt.date, language: str) -> str:
     """A date as people of that language write it: `November 2, 2026`, `2. November 2026`."""
     return _format_date(day, "long", locale=_locale(language))
