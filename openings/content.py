@@ -75,11 +75,13 @@ FAQ_SCHEMA = {
 
 def _salary(reader: fm.Reader) -> fm.Converter:
     def convert(node: yaml.Node) -> Salary | None:
-        values, _ = reader.read(node, SALARY_SCHEMA, "salary")
+        values, lines = reader.read(node, SALARY_SCHEMA, "salary")
         if "currency" not in values:
             return None
         low, high = values.get("min"), values.get("max")
         if low is None and high is None:
+            if "min" in lines or "max" in lines:
+                return None  # written, and wrong: that error is reported already
             raise fm.FieldError(node, "give at least one of min and max")
         if low is not None and high is not None and low > high:
             raise fm.FieldError(node, f"min ({low}) is greater than max ({high})")

@@ -372,3 +372,11 @@ def test_the_description_is_the_first_text_cut_at_a_word(write_site, body):
     role_ = build(root).site.roles[0]
     assert role_.description.startswith("We build maps for cities. We build")
     assert len(role_.description) <= 160 and role_.description.endswith("cities. We…")
+
+
+def test_a_wrong_amount_is_one_error_not_two(write_site):
+    text = "---\ntitle: A\nsalary:\n  min: '90,621'\n  currency: USD\n---\n"
+    root = write_site({"content/roles/a.md": text})
+    assert problems(root) == [
+        "content/roles/a.md:4: error: salary.min: expected a number, got '90,621'"
+    ]

@@ -356,3 +356,17 @@ def test_every_id_on_a_role_page_is_unique(write_site):
     assert page.get_element_by_id("main").tag == "main"  # the skip link's target stays
     for link in page.cssselect("a[href^='#']"):  # every in-page link leads somewhere
         assert link.get("href")[1:] in ids, link.get("href")
+
+
+def test_the_skills_index_tells_open_roles_without_skills_from_no_roles(write_site):
+    root = write_site({"content/roles/a.md": role("A")})
+    build(root)
+    text = html(root / "output/skills/index.html").text_content()
+    assert "None of the open roles lists a skill" in text
+    assert "There are no open roles" not in text
+    (root / "content/roles/a.md").write_text(role("A", valid_through="2020-01-01"))
+    build(root)
+    assert (
+        "There are no open roles right now"
+        in html(root / "output/skills/index.html").text_content()
+    )
