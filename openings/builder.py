@@ -507,7 +507,7 @@ def warn_role(role: Role, config: SiteConfig, report: Report) -> None:
             1,
             "no apply_url or apply_email (here or in site.yaml): candidates cannot apply",
         )
-    for line, message in posting_warnings(role, config.language):
+    for line, message in posting_warnings(role, config):
         report.warn(role.source, line, message)
 
 

@@ -8,16 +8,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from babel import Locale
 from markupsafe import Markup
 
+from .config import SiteConfig
 from .dates import end_of_day, iso_datetime, start_of_day
 from .models import FaqEntry, Role, RoleBrief, Site
+from .places import Place, country_code, country_name, home_country, parse_place
 
 GOOGLE_EMPLOYMENT = {
     "full-time": "FULL_TIME",
@@ -30,55 +29,6 @@ JOBS_JSON_EMPLOYMENT = {**GOOGLE_EMPLOYMENT, "contract": "CONTRACT"}
 JOBS_JSON_PERIOD = {"year": "YEARLY", "month": "MONTHLY", "hour": "HOURLY"}
 GOOGLE_PERIOD = {"year": "YEAR", "month": "MONTH", "hour": "HOUR"}
 JOBS_JSON_VERSION = "1.0"
-COUNTRY_ALIASES = {
-    "usa": "US", "us": "US", "u.s.": "US", "u.s.a.": "US", "united states of america": "US",
-    "uk": "GB", "u.k.": "GB", "great britain": "GB", "england": "GB", "scotland": "GB",
-    "wales": "GB", "northern ireland": "GB", "czech republic": "CZ", "holland": "NL",
-    "the netherlands": "NL", "uae": "AE", "korea": "KR", "türkiye": "TR",
-}  # fmt: skip
-
-
-@dataclass(frozen=True)
-class Address:
-    country: str  # ISO 3166-1 alpha-2
-    locality: str = ""
-    region: str = ""
-
-
-@lru_cache(maxsize=8)
-def _countries(language: str) -> dict[str, str]:
-    """Country name or code, case-folded -> ISO code, in English and the site's language."""
-    table: dict[str, str] = {}
-    for lang in dict.fromkeys(("en", language.replace("-", "_"))):
-        try:
-            names = Locale.parse(lang).territories
-        except (ValueError, LookupError):
-            continue
-        for code, name in names.items():
-            if len(code) == 2 and code.isalpha():
-                table.setdefault(name.casefold(), code)
-                table.setdefault(code.casefold(), code)
-    return table | COUNTRY_ALIASES
-
-
-def country_code(name: str, language: str = "en") -> str | None:
-    return _countries(language).get(name.strip().casefold())
-
-
-def country_name(code: str) -> str:
-    """The English name of a country code, as schema.org examples give it."""
-    return Locale.parse("en").territories.get(code, code)
-
-
-def parse_location(location: str, language: str = "en") -> Address | None:
-    """`Berlin, Germany` -> (DE, Berlin); `Austin, TX, USA` -> region TX; None: no country."""
-    parts = [p.strip() for p in location.split(",") if p.strip()]
-    if not parts:
-        return None
-    code = country_code(parts[-1], language)
-    if code is None:
-        return None
-    return Address(code, parts[0] if len(parts) > 1 else "", ", ".join(parts[1:-1]))
 
 
 def job_posting(role: Role, site: Site, url: str) -> dict[str, Any]:
@@ -105,7 +55,7 @@ def job_posting(role: Role, site: Site, url: str) -> dict[str, Any]:
         data["validThrough"] = iso_datetime(end_of_day(role.valid_through, tz))
     if role.employment_type:
         data["employmentType"] = GOOGLE_EMPLOYMENT[role.employment_type]
-    addresses = [a for loc in role.locations if (a := parse_location(loc, config.language))]
+    addresses = [a for loc in role.locations if (a := place_of(loc, config))]
     if role.remote == "remote":
         data["jobLocationType"] = "TELECOMMUTE"
         data["applicantLocationRequirements"] = [
@@ -118,7 +68,12 @@ def job_posting(role: Role, site: Site, url: str) -> dict[str, Any]:
     return data
 
 
-def _place(address: Address) -> dict[str, Any]:
+def place_of(location: str, config: SiteConfig) -> Place | None:
+    """A role's location read as a place, the site's own country settling doubts."""
+    return parse_place(location, config.language, home_country(config.location, config.language))
+
+
+def _place(address: Place) -> dict[str, Any]:
     postal: dict[str, str] = {"@type": "PostalAddress", "addressCountry": address.country}
     if address.locality:
         postal["addressLocality"] = address.locality
@@ -163,7 +118,7 @@ def faq_page(entries: tuple[FaqEntry, ...]) -> dict[str, Any]:
     }
 
 
-def posting_warnings(role: Role, language: str) -> list[tuple[int, str]]:
+def posting_warnings(role: Role, config: SiteConfig) -> list[tuple[int, str]]:
     """(line, message) for each reason Google would not show this role."""
     warnings = []
     if role.remote == "remote":
@@ -185,7 +140,8 @@ def posting_warnings(role: Role, language: str) -> list[tuple[int, str]]:
             )
         )
     for loc in role.locations:
-        if parse_location(loc, language) is None:
+        place = place_of(loc, config)
+        if place is None:
             warnings.append(
                 (
                     role.line("location"),
@@ -193,6 +149,8 @@ def posting_warnings(role: Role, language: str) -> list[tuple[int, str]]:
                     "address: write it as 'City, Country' (e.g. 'Berlin, Germany')",
                 )
             )
+        elif place.doubt:
+            warnings.append((role.line("location"), f"location {place.doubt}"))
     return warnings
 
 
@@ -245,7 +203,7 @@ def job_entry(role: RoleBrief, site: Site) -> dict[str, Any]:
         job["department"] = role.department
     if role.description:
         job["description"] = role.description
-    locations = [_job_location(loc, role, site.config.language) for loc in role.locations]
+    locations = [_job_location(loc, role, site.config) for loc in role.locations]
     if len(locations) == 1:
         job["location"] = locations[0]
     elif locations:
@@ -269,8 +227,9 @@ def job_entry(role: RoleBrief, site: Site) -> dict[str, Any]:
     return job
 
 
-def _job_location(location: str, role: RoleBrief, language: str) -> dict[str, Any]:
-    address = parse_location(location, language)
+def _job_location(location: str, role: RoleBrief, config: SiteConfig) -> dict[str, Any]:
+    address = place_of(location, config)
+    language = config.language
     place: dict[str, Any]
     if address:
         place = {"country": address.country}

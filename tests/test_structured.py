@@ -10,8 +10,6 @@ from typing import Any
 
 from conftest import SITE_YAML, build, html, role
 
-from openings.structured import parse_location
-
 GOOGLE_EMPLOYMENT = {"FULL_TIME", "PART_TIME", "CONTRACTOR", "TEMPORARY", "INTERN",
                      "VOLUNTEER", "PER_DIEM", "OTHER"}  # fmt: skip
 ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}$")
@@ -162,16 +160,6 @@ def test_json_ld_cannot_break_out_of_its_script(write_site):
     scripts = re.findall(r"<script[^>]*>(.*?)</script>", text, re.S)
     assert len(scripts) == 1
     assert json.loads(scripts[0])["title"] == "A</script><script>alert(1)</script>"
-
-
-def test_locations_become_addresses():
-    assert parse_location("Berlin, Germany").country == "DE"
-    austin = parse_location("Austin, TX, USA")
-    assert (austin.country, austin.locality, austin.region) == ("US", "Austin", "TX")
-    assert parse_location("Remote") is None
-    assert parse_location("Berlin") is None
-    assert parse_location("Germany").country == "DE"
-    assert parse_location("München, Deutschland", "de").country == "DE"
 
 
 def test_roles_search_engines_would_skip_are_warned_about_with_their_line(write_site):
