@@ -24,8 +24,8 @@ REGION_COUNTRIES = ("US", "CA", "AU")
 ALIASES = {
     "uk": "GB", "u.k.": "GB", "great britain": "GB", "england": "GB", "scotland": "GB",
     "wales": "GB", "northern ireland": "GB", "u.s.": "US", "u.s.a.": "US",
-    "united states of america": "US", "holland": "NL", "the netherlands": "NL",
-    "uae": "AE", "korea": "KR", "turkey": "TR", "russia": "RU",
+    "holland": "NL", "the netherlands": "NL",
+    "uae": "AE", "korea": "KR", "turkey": "TR",
 }  # fmt: skip
 
 
