@@ -90,6 +90,36 @@ def _salary(reader: fm.Reader) -> fm.Converter:
     return convert
 
 
+# What other boards and ads call our employment types, case-folded -> ours.
+EMPLOYMENT_SYNONYMS = {
+    "permanent": "full-time", "full time": "full-time", "fulltime": "full-time",
+    "ft": "full-time", "full_time": "full-time", "regular": "full-time",
+    "part time": "part-time", "parttime": "part-time", "pt": "part-time",
+    "part_time": "part-time",
+    "freelance": "contract", "freelancer": "contract", "contractor": "contract",
+    "fixed-term": "temporary", "fixed term": "temporary", "temp": "temporary",
+    "seasonal": "temporary", "intern": "internship",
+}  # fmt: skip
+
+
+def _employment(reader: fm.Reader) -> fm.Converter:
+    """One of EMPLOYMENT_CHOICES; a common synonym is read as ours, with a warning."""
+    exact = fm.choice(*EMPLOYMENT_CHOICES)
+
+    def convert(node: yaml.Node) -> str:
+        ours = EMPLOYMENT_SYNONYMS.get(fm.text(node).strip().casefold())
+        if ours is None:
+            return exact(node)
+        reader.report.warn(reader.path, reader.line(node),
+                           f"employment_type: {node.value!r} is read as {ours!r}; "
+                           f"write {ours!r}")  # fmt: skip
+        return ours
+
+    return convert
+
+
+REMOTE_WORDS = frozenset({"remote", "anywhere", "worldwide", "fully remote", "100% remote",
+                          "remote-first", "work from home", "wfh"})  # fmt: skip
 MAX_TITLE = 300
 
 
@@ -101,7 +131,7 @@ def role_schema(reader: fm.Reader) -> dict[str, fm.Field]:
         "department": fm.Field(fm.text),
         "location": fm.Field(fm.texts),
         "remote": fm.Field(fm.choice(*REMOTE_CHOICES)),
-        "employment_type": fm.Field(fm.choice(*EMPLOYMENT_CHOICES)),
+        "employment_type": fm.Field(_employment(reader)),
         "salary": fm.Field(_salary(reader)),
         "skills": fm.Field(fm.texts),
         "date_posted": fm.Field(fm.date),
@@ -360,6 +390,7 @@ class ContentLoader:
             )
             return None
         apply_url, apply_email = _apply(v, self.config)
+        locations, remote = self._places(path, parsed)
         posted, updated = self._dates(ROLES_DIR, path, v.get("date_posted"))
         closed = is_closed(v.get("valid_through"), self.today)
         return Role(
@@ -369,8 +400,8 @@ class ContentLoader:
             description=v.get("description") or parsed.summary,
             body_html=parsed.body_html,
             department=v.get("department", ""),
-            locations=tuple(v.get("location", self.config.location)),
-            remote=v.get("remote", "onsite"),
+            locations=locations,
+            remote=remote,
             employment_type=v.get("employment_type", ""),
             salary=v.get("salary"),
             skills=self._skills(path, v.get("skills", ()), parsed.lines.get("skills", 1)),
@@ -385,6 +416,20 @@ class ContentLoader:
             digest=f"{parsed.digest}:{slug}:{posted}:{updated}:{closed}",
             lines=parsed.lines,
         )
+
+    def _places(self, path: Path, parsed: Parsed) -> tuple[tuple[str, ...], str]:
+        """The role's locations and arrangement; `location: Remote` says the second."""
+        v = parsed.values
+        locations = tuple(v.get("location", self.config.location))
+        remote = v.get("remote", "onsite")
+        places = tuple(loc for loc in locations if loc.strip().casefold() not in REMOTE_WORDS)
+        if "location" in v and places != locations:
+            self.report.warn(path, parsed.lines.get("location", 1),
+                             "location 'Remote' is not a place: write 'remote: remote', and "
+                             "in 'location' where applicants may live (e.g. Germany)")  # fmt: skip
+            remote = v.get("remote", "remote")
+            locations = places
+        return locations, remote
 
     def _skills(self, path: Path, names: Iterable[str], line: int) -> tuple[str, ...]:
         seen: dict[str, str] = {}

@@ -89,8 +89,8 @@ BAD_ROLES = {
         "use one of onsite, hybrid, remote",
     ),
     "unknown employment type": (
-        "---\ntitle: A\nemployment_type: FULL_TIME\n---\n",
-        "content/roles/a.md:3: error: employment_type: unknown value 'FULL_TIME': "
+        "---\ntitle: A\nemployment_type: sometimes\n---\n",
+        "content/roles/a.md:3: error: employment_type: unknown value 'sometimes': "
         "use one of full-time, part-time, contract, temporary, internship",
     ),
     "apply_url that is not http": (
@@ -380,3 +380,48 @@ def test_a_wrong_amount_is_one_error_not_two(write_site):
     assert problems(root) == [
         "content/roles/a.md:4: error: salary.min: expected a number, got '90,621'"
     ]
+
+
+@pytest.mark.parametrize(
+    "key, ours",
+    [("tags", "skills"), ("created", "date_posted"), ("expiryDate", "valid_through"),
+     ("url", "apply_url"), ("type", "employment_type"), ("closes", "valid_through")],
+)  # fmt: skip
+def test_keys_of_other_boards_and_generators_name_ours(write_site, key, ours):
+    root = write_site({"content/roles/a.md": role("A", **{key: "x"})})
+    assert [str(w) for w in build(root).warnings] == [
+        f"content/roles/a.md:3: warning: unknown key {key!r}: Openings calls it {ours!r}"
+    ]
+
+
+@pytest.mark.parametrize(
+    "written, ours",
+    [("permanent", "full-time"), ("Full Time", "full-time"), ("FT", "full-time"),
+     ("freelance", "contract"), ("contractor", "contract"), ("FULL_TIME", "full-time")],
+)  # fmt: skip
+def test_employment_type_synonyms_are_read_as_ours_with_a_warning(write_site, written, ours):
+    root = write_site({"content/roles/a.md": role("A", employment_type=written)})
+    result = build(root)
+    assert result.site.roles[0].employment_type == ours
+    assert [str(w) for w in result.warnings] == [
+        f"content/roles/a.md:3: warning: employment_type: {written!r} is read as {ours!r}; "
+        f"write {ours!r}"
+    ]
+
+
+def test_location_remote_is_a_remote_role_and_a_warning(write_site):
+    root = write_site({
+        "content/roles/a.md": role("A", location="Remote"),
+        "content/roles/b.md": role("B", location="[Remote, Germany]", remote="hybrid"),
+    })  # fmt: skip
+    result = build(root)
+    a, b = sorted(result.site.roles, key=lambda r: r.slug)
+    assert (a.remote, a.locations) == ("remote", ())
+    assert (b.remote, b.locations) == ("hybrid", ("Germany",))
+    remote_warnings = [str(w) for w in result.warnings if "'Remote' is not a place" in str(w)]
+    assert remote_warnings == [
+        f"content/roles/{name}.md:3: warning: location 'Remote' is not a place: write "
+        "'remote: remote', and in 'location' where applicants may live (e.g. Germany)"
+        for name in ("a", "b")
+    ]
+    assert "On-site" not in (root / "output/roles/a/index.html").read_text()
