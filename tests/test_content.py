@@ -97,6 +97,14 @@ BAD_ROLES = {
         "---\ntitle: A\napply_url: javascript:alert(1)\n---\n",
         "content/roles/a.md:3: error: apply_url: 'javascript:alert(1)' is not an http(s) URL",
     ),
+    "apply_url with a placeholder": (
+        "---\ntitle: A\napply_url: http://<Link to your site>\n---\n",
+        "content/roles/a.md:3: error: apply_url: 'http://<Link to your site>' is not a URL",
+    ),
+    "apply_url broken across two lines": (
+        '---\ntitle: A\napply_url: "https://jobs.test/apply?\n  role=a"\n---\n',
+        "content/roles/a.md:3: error: apply_url: 'https://jobs.test/apply? role=a' is not a URL",
+    ),
     "bad apply_email": (
         "---\ntitle: A\napply_email: jobs at company\n---\n",
         "content/roles/a.md:3: error: apply_email: 'jobs at company' is not an email address",
