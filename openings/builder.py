@@ -166,7 +166,7 @@ def prepare(
         theme = load_theme(options.root, config.theme, config.path)
         moment = site_moment(config, environ)
     except SiteError as exc:
-        report.error(exc.problem.path, exc.problem.line, exc.problem.message)
+        report.error(exc.problem.path, exc.problem.line, exc.problem.message, exc.problem.column)
         raise BuildFailed(sorted(report.problems)) from None
     if progress:
         progress(f"Reading the roles in {report.display(options.content_dir)}")

@@ -184,7 +184,8 @@ def annotation(problem: Problem) -> str:
         value = value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
         return value.replace(":", "%3A").replace(",", "%2C") if prop else value
 
+    column = f",col={problem.column}" if problem.column else ""
     return (
         f"::{problem.level} file={escape(problem.path, True)},"
-        f"line={problem.line}::{escape(problem.message)}"
+        f"line={problem.line}{column}::{escape(problem.message)}"
     )

@@ -225,7 +225,7 @@ class ContentLoader:
             check_file(path, self.root)
             data = path.read_bytes()
         except SiteError as exc:
-            self.report.error(path, exc.problem.line, exc.problem.message)
+            self.report.error(path, exc.problem.line, exc.problem.message, exc.problem.column)
             return None
         except OSError as exc:
             self.report.error(path, 1, f"cannot read the file: {exc.strerror or exc}")
@@ -249,7 +249,7 @@ class ContentLoader:
             doc = fm.split_front_matter(text, path)
             node = fm.compose(doc.yaml_text, path, doc.yaml_line)
         except SiteError as exc:
-            self.report.error(path, exc.problem.line, exc.problem.message)
+            self.report.error(path, exc.problem.line, exc.problem.message, exc.problem.column)
             return None
         if node is None:
             self.report.error(path, 1, "empty front matter: give at least a title")

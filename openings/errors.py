@@ -16,15 +16,18 @@ from pathlib import Path
 
 @dataclass(frozen=True, order=True)
 class Problem:
-    """One error or warning, printed as `path:line: level: message`."""
+    """One error or warning, printed as `path:line: level: message` (or `path:line:col:`
+    where the column is known)."""
 
     path: str
     line: int
     message: str
     level: str = "error"
+    column: int = 0  # from 1; 0 when not known
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.level}: {self.message}"
+        where = f"{self.line}:{self.column}" if self.column else str(self.line)
+        return f"{self.path}:{where}: {self.level}: {self.message}"
 
     @property
     def is_error(self) -> bool:
@@ -34,9 +37,9 @@ class Problem:
 class SiteError(Exception):
     """A problem that stops the work at hand, with the file and line it is about."""
 
-    def __init__(self, path: str | Path, line: int, message: str) -> None:
-        super().__init__(f"{path}:{line}: error: {message}")
-        self.problem = Problem(str(path), line, message)
+    def __init__(self, path: str | Path, line: int, message: str, column: int = 0) -> None:
+        self.problem = Problem(str(path), line, message, column=column)
+        super().__init__(str(self.problem))
 
 
 class OutputFolderError(SiteError):
@@ -77,8 +80,8 @@ class Report:
             return Path(os.path.relpath(absolute, root)).as_posix()
         return str(path)
 
-    def error(self, path: str | Path, line: int, message: str) -> None:
-        self.problems.append(Problem(self.display(path), line, message))
+    def error(self, path: str | Path, line: int, message: str, column: int = 0) -> None:
+        self.problems.append(Problem(self.display(path), line, message, column=column))
 
     def warn(self, path: str | Path, line: int, message: str) -> None:
         self.problems.append(Problem(self.display(path), line, message, "warning"))

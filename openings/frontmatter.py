@@ -56,7 +56,8 @@ def compose(yaml_text: str, path: Path, first_line: int) -> yaml.MappingNode | N
         mark = exc.problem_mark or exc.context_mark
         line = first_line + (mark.line if mark else 0)
         what = exc.problem or exc.context or "invalid YAML"
-        raise SiteError(path, line, f"YAML syntax error: {what}") from None
+        column = mark.column + 1 if mark else 0
+        raise SiteError(path, line, f"YAML syntax error: {what}", column) from None
     except yaml.YAMLError as exc:
         raise SiteError(path, first_line, f"YAML error: {exc}") from None
     if node is None:

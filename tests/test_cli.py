@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -54,7 +55,7 @@ def test_content_errors_exit_1_with_every_error_on_stderr(write_site):
     assert result.returncode == 1
     lines = result.stderr.splitlines()
     assert lines[0].startswith("content/roles/a.md:3: error: remote: unknown value 'never'")
-    assert lines[1].startswith("content/roles/b.md:3: error: YAML syntax error:")
+    assert re.match(r"content/roles/b\.md:3:\d+: error: YAML syntax error:", lines[1])
     assert lines[-1] == "2 errors; nothing was written."
     assert "Traceback" not in result.stderr
     assert not (root / "output").exists()
@@ -100,6 +101,12 @@ def test_check_prints_annotations_under_github_actions(write_site):
     ) in result.stdout.splitlines()
     plain = run(root, "check")
     assert "::error" not in plain.stdout
+    (root / "content/roles/a.md").write_text("---\ntitle: A\nskills: [Go\n---\n")
+    broken = run(root, "check", env={"GITHUB_ACTIONS": "true"})
+    assert any(
+        re.match(r"::error file=content/roles/a\.md,line=\d+,col=\d+::YAML syntax error", line)
+        for line in broken.stdout.splitlines()
+    ), broken.stdout
 
 
 def test_new_scaffolds_a_draft_that_builds_and_never_overwrites(write_site):

@@ -31,11 +31,11 @@ BAD_ROLES = {
     ),
     "yaml syntax error, YAML's own line": (
         "---\ntitle: A\ndepartment: Sales\nskills: [Python, Go\nremote: onsite\n---\n",
-        "content/roles/a.md:5: error: YAML syntax error: ",
+        "content/roles/a.md:5:7: error: YAML syntax error: ",
     ),
     "yaml tab indentation": (
         "---\ntitle: A\nsalary:\n\tmin: 1\n---\n",
-        "content/roles/a.md:4: error: YAML syntax error: ",
+        "content/roles/a.md:4:1: error: YAML syntax error: ",
     ),
     "missing title": (
         "---\ndepartment: Sales\n---\n",
@@ -433,3 +433,10 @@ def test_location_remote_is_a_remote_role_and_a_warning(write_site):
         for name in ("a", "b")
     ]
     assert "On-site" not in (root / "output/roles/a/index.html").read_text()
+
+
+def test_a_yaml_error_on_a_long_line_gives_its_column(write_site):
+    line = "description: " + "word " * 140 + "key: value"  # over 700 characters
+    root = write_site({"content/roles/a.md": f"---\ntitle: A\n{line}\n---\n"})
+    (problem,) = problems(root)
+    assert problem.startswith(f"content/roles/a.md:3:{line.index('key: value') + 4}: error: ")

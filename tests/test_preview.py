@@ -168,6 +168,6 @@ def test_a_site_broken_from_the_start_is_served_with_its_error(copy_repo_site):
         assert info.value.code == 404
         page = info.value.read()
         assert b'id="openings-error"' in page
-        assert re.search(rb"content/roles/data-engineer.md:\d+: error: YAML syntax error", page)
+        assert re.search(rb"content/roles/data-engineer.md:\d+:\d+: error: YAML syntax error", page)
     finally:
         preview.stop()

@@ -119,7 +119,7 @@ CASES: dict[str, Case] = {
     "only an opening line": Case({"content/roles/evil.md": "---\n"}, Error("content/roles/evil.md:1: error: unclosed front matter")),
     "empty front matter": Case({"content/roles/evil.md": "---\n---\nText\n"}, Error("content/roles/evil.md:1: error: empty front matter")),
     "unclosed front matter": Case({"content/roles/evil.md": "---\ntitle: A\n\nText\n"}, Error("content/roles/evil.md:1: error: unclosed front matter")),
-    "tabs for indentation": Case({"content/roles/evil.md": "---\ntitle: A\nsalary:\n\tmin: 1\n---\n"}, Error("content/roles/evil.md:4: error: YAML syntax error")),
+    "tabs for indentation": Case({"content/roles/evil.md": "---\ntitle: A\nsalary:\n\tmin: 1\n---\n"}, Error("content/roles/evil.md:4:1: error: YAML syntax error")),
     "byte order mark": Case({"content/roles/evil.md": "\ufeff" + role("With BOM")}, Builds((page_has("roles/evil/index.html", "<h1>With BOM</h1>"),))),
     "windows line endings": Case({"content/roles/evil.md": role("CRLF", body="Line one.\n\n## Two").replace("\n", "\r\n")}, Builds((page_has("roles/evil/index.html", "<h2 id=\"two\">Two</h2>"),))),
     "bytes that are not UTF-8": Case({"content/roles/evil.md": b"---\ntitle: Caf\xe9\n---\n"}, Error("content/roles/evil.md:2: error: not valid UTF-8 text")),
