@@ -86,6 +86,7 @@ class BuildOptions:
     drafts: bool = False
     jobs: int = field(default_factory=default_jobs)  # processes for parsing and rendering
     cache: bool = True  # keep parsed files and page fingerprints in .openings-cache/
+    keep_going: bool = False  # publish the roles that are fine, leaving out broken ones
 
     @property
     def content_dir(self) -> Path:
@@ -123,6 +124,7 @@ class BuildResult:
     # A small update of the last build (openings.incremental): `site` then holds the text
     # of the changed roles only.
     updated: bool = False
+    left_out: tuple[Problem, ...] = ()  # with keep_going: the errors of roles left out
 
     def summary(self, output: Path) -> str:
         rate = self.pages / self.seconds if self.seconds > 0 else 0.0
@@ -143,6 +145,7 @@ class Prepared:
     statics: list[StaticFile]
     dates: FileDates  # from git, for the content folder
     page_ids: frozenset[str] = frozenset()  # the ids the theme's templates write
+    left_out: tuple[Problem, ...] = ()  # with keep_going: the errors of roles left out
 
 
 def prepare(
@@ -176,6 +179,7 @@ def prepare(
         options.content_dir, config, report, today=moment.date(), include_drafts=options.drafts,
         dates=dates, cache=cache, jobs=options.jobs, disk=disk, seen=seen, reserved_ids=ids,
     )  # fmt: skip
+    left_out = leave_out_broken_roles(site, report, options) if options.keep_going else ()
     warn_site(site, report)
     globals_ = {"site": site.view, "config": config, "theme": theme}
     env = make_env(options.root, theme, template_filters(config), globals_, partials, bytecode)
@@ -184,7 +188,19 @@ def prepare(
     statics = static_files(static_sources(theme, options.content_dir), report,
                            inside=(options.root, *theme.folders))  # fmt: skip
     report.raise_if_errors()
-    return Prepared(site, plan_pages(site, partials), env, statics, dates, ids)
+    return Prepared(site, plan_pages(site, partials), env, statics, dates, ids, left_out)
+
+
+def leave_out_broken_roles(site: Site, report: Report, options: BuildOptions
+                           ) -> tuple[Problem, ...]:  # fmt: skip
+    """Take the errors of role files that gave no role out of `report`, so the build goes
+    on without those roles; return them. Any other error still stops the build."""
+    roles = report.display(options.content_dir / ROLES_DIR) + "/"
+    loaded = {role.source for role in site.roles}
+    left = tuple(p for p in report.problems
+                 if p.is_error and p.path.startswith(roles) and p.path not in loaded)  # fmt: skip
+    report.problems = [p for p in report.problems if p not in left]
+    return left
 
 
 def build_site(
@@ -226,14 +242,17 @@ def build_site(
         summary = _summary(len(ready.plan), site, report.warnings)
         if disk:
             disk.forget_state()
+        # A build that left roles out is never a shortcut's base: the next one reads all.
+        kept_inputs = "" if ready.left_out else inputs
         written = write_site(ready.env, ready.plan, ready.statics, options.output_dir, report,
-                             options.jobs, disk, inputs, summary, tree)  # fmt: skip
-        if disk and others:
+                             options.jobs, disk, kept_inputs, summary, tree)  # fmt: skip
+        if disk and others and not ready.left_out:
             _save_state(options, disk, ready, others, seen, report.warnings, parts)
         if disk:
             disk.collect({entry[3] for entry in seen.values()})
     return BuildResult(site, len(ready.plan), time.perf_counter() - started, report.warnings,
-                       written, len(site.roles), len(site.skills))  # fmt: skip
+                       written, len(site.roles), len(site.skills),
+                       left_out=ready.left_out)  # fmt: skip
 
 
 def _inputs(options: BuildOptions, environ: Mapping[str, str]) -> tuple[str, str]:

@@ -41,6 +41,11 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument(
         "--no-cache", action="store_true", help="ignore and do not write .openings-cache/"
     )
+    build.add_argument(
+        "--keep-going",
+        action="store_true",
+        help="publish the roles that are fine, leave out broken ones (exit 1 after)",
+    )
     serve = sub.add_parser("serve", help="build, serve, watch, rebuild and live-reload")
     _site_options(serve)
     serve.add_argument("--output", type=Path, help="output folder (default: output/)")
@@ -75,6 +80,7 @@ def options_from(args: argparse.Namespace, root: Path) -> BuildOptions:
         drafts=args.drafts,
         jobs=jobs or default_jobs(),
         cache=not getattr(args, "no_cache", False),
+        keep_going=getattr(args, "keep_going", False),
     )
 
 
@@ -122,9 +128,14 @@ def run(args: argparse.Namespace, root: Path) -> int:
     finally:
         if show:
             show.done()
-    print_problems(result.warnings)
+    print_problems([*result.warnings, *result.left_out])
     if not args.quiet:
         print(result.summary(options.output_dir))
+    if result.left_out:
+        files = sorted({p.path for p in result.left_out})
+        print(f"{len(files)} role file{'s' * (len(files) != 1)} left out for their errors: "
+              f"{', '.join(files)}", file=sys.stderr)  # fmt: skip
+        return 1
     return 0
 
 

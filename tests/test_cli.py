@@ -178,3 +178,43 @@ def test_progress_on_a_terminal_and_silence_elsewhere(write_site):
     assert "Reading the roles in content" in shown and "Rendering " in shown
     plain = run(root, "build")  # stderr is a pipe: no progress, only the summary on stdout
     assert plain.stderr == "" and plain.stdout.startswith("Built 1 roles")
+
+
+def test_keep_going_publishes_the_roles_that_are_fine(write_site):
+    root = write_site({
+        "content/roles/good.md": role("Good", skills="[Go]"),
+        "content/roles/old.md": role("Old", valid_through="2020-01-01"),
+        "content/roles/broken.md": "---\ntitle: Broken\nremote: sometimes\n---\n",
+        "content/roles/torn.md": "---\ntitle: [Torn\n---\n",
+    })  # fmt: skip
+    strict = run(root, "build")
+    assert strict.returncode == 1 and not (root / "output").exists()
+    result = run(root, "build", "--keep-going")
+    assert result.returncode == 1
+    assert "content/roles/broken.md:3: error: remote: unknown value 'sometimes'" in result.stderr
+    assert re.search(r"content/roles/torn\.md:\d+:\d+: error: YAML syntax error", result.stderr)
+    assert (
+        "2 role files left out for their errors: content/roles/broken.md, content/roles/torn.md"
+    ) in result.stderr
+    out = root / "output"
+    assert (out / "roles/good/index.html").is_file()
+    assert "closed" in (out / "roles/old/index.html").read_text()  # the expired role closed
+    assert not (out / "roles/broken").exists() and not (out / "roles/torn").exists()
+    again = run(root, "build", "--keep-going")  # never a shortcut past the broken files
+    assert again.returncode == 1 and "left out" in again.stderr
+    (root / "content/roles/broken.md").write_text(role("Broken"))
+    (root / "content/roles/torn.md").unlink()
+    fixed = run(root, "build", "--keep-going")
+    assert fixed.returncode == 0, fixed.stderr
+    assert (out / "roles/broken/index.html").is_file()
+
+
+def test_keep_going_still_stops_for_errors_outside_the_roles(write_site):
+    root = write_site({
+        "content/roles/a.md": role("A"),
+        "templates/role.html": "{% extends 'base.html' %}{% block main %}{{ x( }}{% endblock %}",
+    })  # fmt: skip
+    result = run(root, "build", "--keep-going")
+    assert result.returncode == 1
+    assert "templates/role.html:1: error:" in result.stderr
+    assert "nothing was written" in result.stderr and not (root / "output").exists()

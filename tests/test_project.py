@@ -37,15 +37,13 @@ def test_publish_workflow():
     assert build[0]["with"]["fetch-depth"] == 0
     assert "actions/configure-pages" in uses and "actions/upload-pages-artifact" in uses
     assert "python -m pip install ." in runs
-    check, make = (
-        runs.index("python build.py check"),
-        next(i for i, r in enumerate(runs) if r.startswith("python build.py build --base-url")),
-    )
-    assert check < make
-    assert "steps.pages.outputs.base_url" in runs[make]
+    make = next(i for i, r in enumerate(runs) if r.startswith("python build.py build"))
+    assert "--keep-going" in runs[make] and "steps.pages.outputs.base_url" in runs[make]
+    assert build[make]["continue-on-error"] is True  # broken roles never hold the site back
+    assert "python build.py check" not in runs  # it would stop the job before the build
     cache = build[uses.index("actions/cache")]
     assert ".openings-cache" in cache["with"]["path"] and cache["with"]["restore-keys"]
-    assert uses.index("actions/cache") < runs.index("python build.py check")
+    assert uses.index("actions/cache") < make < uses.index("actions/upload-pages-artifact")
     upload = build[uses.index("actions/upload-pages-artifact")]
     assert upload["with"] == {"path": "output", "include-hidden-files": True}
     deploy = flow["jobs"]["deploy"]
