@@ -55,12 +55,20 @@ def job_posting(role: Role, site: Site, url: str) -> dict[str, Any]:
         data["validThrough"] = iso_datetime(end_of_day(role.valid_through, tz))
     if role.employment_type:
         data["employmentType"] = GOOGLE_EMPLOYMENT[role.employment_type]
-    addresses = [a for loc in role.locations if (a := place_of(loc, config))]
+    places = [(loc, place_of(loc, config)) for loc in role.locations]
+    addresses = [place for _, place in places if place]
     if role.remote == "remote":
+        # Remote, or one of these offices: a city is an office, a country an area the
+        # applicants may live in (the offices' countries when no area is given).
+        offices = [place for place in addresses if place.locality]
+        areas = [loc for loc, place in places if not (place and place.locality)]
+        areas = areas or list(dict.fromkeys(country_name(p.country) for p in offices))
         data["jobLocationType"] = "TELECOMMUTE"
         data["applicantLocationRequirements"] = [
-            _applicant_area(loc, config.language) for loc in role.locations
+            _applicant_area(loc, config.language) for loc in areas
         ]
+        if offices:
+            data["jobLocation"] = [_place(office) for office in offices]
     elif addresses:
         data["jobLocation"] = [_place(a) for a in addresses]
     if role.salary:

@@ -270,3 +270,19 @@ def test_jobs_json_without_a_company_url_points_at_the_site(write_site):
     doc = json.loads((root / "output/jobs.json").read_text())
     assert doc["company"]["url"] == "https://jobs.test/careers/"
     assert jobs_json_problems(doc) == []
+
+
+def test_remote_or_one_of_these_offices_carries_both(write_site):
+    root = write_site({
+        "content/roles/a.md": role("A", remote="remote",
+                                   location="['Berlin, Germany', 'Lisbon, Portugal', Austria]"),
+        "content/roles/b.md": role("B", remote="remote", location="Hamburg, Germany"),
+    })  # fmt: skip
+    build(root)
+    a = jsonld_blocks(root / "output/roles/a/index.html")[0]
+    assert a["jobLocationType"] == "TELECOMMUTE"
+    assert [p["address"]["addressLocality"] for p in a["jobLocation"]] == ["Berlin", "Lisbon"]
+    assert a["applicantLocationRequirements"] == [{"@type": "Country", "name": "Austria"}]
+    b = jsonld_blocks(root / "output/roles/b/index.html")[0]
+    assert b["jobLocation"][0]["address"]["addressCountry"] == "DE"
+    assert b["applicantLocationRequirements"] == [{"@type": "Country", "name": "Germany"}]
