@@ -36,7 +36,7 @@ from .models import (
     Skill,
 )
 from .parallel import fork_map
-from .urls import RESERVED, is_slug, skill_display, skill_key, skill_slug, slugify
+from .urls import RESERVED, alias_path, is_slug, skill_display, skill_key, skill_slug, slugify
 
 MAX_FILE = 1024 * 1024  # bytes in one role or page file
 ROLES_DIR = "roles"
@@ -120,6 +120,22 @@ def _employment(reader: fm.Reader) -> fm.Converter:
 
 REMOTE_WORDS = frozenset({"remote", "anywhere", "worldwide", "fully remote", "100% remote",
                           "remote-first", "work from home", "wfh"})  # fmt: skip
+
+
+def _aliases(node: yaml.Node) -> tuple[str, ...]:
+    """Old addresses of the role (`[/jobs/old-name/]`), each to redirect to its page."""
+    paths = []
+    for item in node.value if isinstance(node, yaml.SequenceNode) else [node]:
+        text = fm.text(item)
+        path = alias_path(text)
+        if path is None:
+            raise fm.FieldError(item, f"{text!r} is not a path of this site: write it as it "
+                                "appears after the site's address, from its first /, e.g. "
+                                "/jobs/old-name/")  # fmt: skip
+        paths.append(path)
+    return tuple(dict.fromkeys(paths))
+
+
 MAX_TITLE = 300
 
 
@@ -140,6 +156,7 @@ def role_schema(reader: fm.Reader) -> dict[str, fm.Field]:
         "apply_email": fm.Field(email),
         "faq": fm.Field(fm.mapping_list(reader, FAQ_SCHEMA, "faq")),
         "draft": fm.Field(fm.boolean),
+        "aliases": fm.Field(_aliases),
     }
 
 
@@ -412,6 +429,7 @@ class ContentLoader:
             apply_email=apply_email,
             faq=self.faq(v),
             draft=v.get("draft", False),
+            aliases=v.get("aliases", ()),
             closed=closed,
             digest=f"{parsed.digest}:{slug}:{posted}:{updated}:{closed}",
             lines=parsed.lines,

@@ -257,6 +257,7 @@ KEY_HINTS = {
     "workplacetype": "remote", "joblocationtype": "remote",
     "compensation": "salary", "pay": "salary", "basesalary": "salary",
     "summary": "description", "name": "title", "email": "apply_email", "contact": "apply_email",
+    "redirect_from": "aliases",
 }  # fmt: skip
 
 

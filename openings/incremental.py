@@ -27,9 +27,9 @@ from .urls import output_file, skill_key
 
 
 def groups(role: Role) -> tuple[Any, ...]:
-    """What decides which pages and groups a role appears in: its address, state, skills
-    and team (not its place in their order)."""
-    return (role.slug, role.closed, role.draft, role.skills, role.department)
+    """What decides which pages and groups a role appears in: its address (and its old
+    ones), state, skills and team (not its place in their order)."""
+    return (role.slug, role.aliases, role.closed, role.draft, role.skills, role.department)
 
 
 def swap_in(

@@ -123,6 +123,7 @@ class Role(RoleFacts):
     updated: dt.date = dt.date(1970, 1, 1)  # the last change to its file
     digest: str = ""  # of its file's bytes and what the build added (dates, closed)
     lines: Mapping[str, int] = field(default_factory=dict, compare=False, hash=False)
+    aliases: tuple[str, ...] = ()  # old paths that redirect to its page
 
     @cached_property
     def brief(self) -> RoleBrief:

@@ -8,6 +8,7 @@ rendered elsewhere. The plan also holds the files that are not templates
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -116,7 +117,27 @@ def plan_pages(site: Site, memo: Memo | None = None) -> list[PlannedPage]:
     builds of the same settings (see theme.partial_renderer).
     """
     others = site_pages(site, memo)
-    return others[:3] + [role_page(site, role) for role in site.roles] + others[3:]
+    roles = [role_page(site, role) for role in site.roles]
+    moved = [redirect_page(site, role, alias) for role in site.roles for alias in role.aliases]
+    return others[:3] + roles + moved + others[3:]
+
+
+def redirect_page(site: Site, role: Role, alias: str) -> PlannedPage:
+    """A small page at an old address that sends browsers and crawlers to the role's.
+
+    It names only where the role is now (not its title), so editing the role's text
+    leaves it as it is; it is `noindex` and never in the sitemap.
+    """
+    target = html.escape(site.config.urls.absolute(role.path))
+    lang = html.escape(site.config.language)
+    page = (
+        f'<!doctype html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
+        f"<title>This page has moved</title>\n"
+        f'<link rel="canonical" href="{target}">\n<meta name="robots" content="noindex">\n'
+        f'<meta http-equiv="refresh" content="0; url={target}">\n</head>\n<body>\n'
+        f'<p>This page has moved to <a href="{target}">{target}</a>.</p>\n</body>\n</html>\n'
+    )
+    return PlannedPage(alias, role.source, data=page.encode())
 
 
 def site_pages(site: Site, memo: Memo | None = None) -> list[PlannedPage]:

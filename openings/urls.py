@@ -72,6 +72,19 @@ def page_path(slug: str) -> str:
     return f"{slug}/"
 
 
+_ALIAS = re.compile(r"/(?:[A-Za-z0-9._~!$&'()*+,;=:@-]+/)*(?:[A-Za-z0-9._~!$&'()*+,;=:@-]+)?")
+
+
+def alias_path(text: str) -> str | None:
+    """An old address of a page (`/jobs/old-name/`) as a site path (`jobs/old-name/`), or
+    None when it is not one: it must start with `/`, and hold no `..`, query, space or
+    escape (`%`)."""
+    if not _ALIAS.fullmatch(text) or text == "/" or "/../" in f"{text}/" or "/./" in f"{text}/":
+        return None
+    path = text[1:]
+    return path if path.endswith(("/", ".html")) else path + "/"
+
+
 def output_file(path: str) -> str:
     """The file a path is written to, relative to the output folder."""
     return path + "index.html" if path == "" or path.endswith("/") else path

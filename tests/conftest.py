@@ -36,7 +36,7 @@ WriteSite = Callable[..., Path]
 
 
 # Edits of the example site's data-engineer.md that put the role in other groups (its
-# skills, team, state or address): whole builds for `build` and `serve` alike.
+# skills, team, state, address or old addresses): whole builds for `build` and `serve`.
 GROUP_CHANGES = pytest.mark.parametrize(
     "change",
     [
@@ -45,8 +45,9 @@ GROUP_CHANGES = pytest.mark.parametrize(
         lambda t: t.replace("valid_through: 2027-02-15", "valid_through: 2026-01-01"),
         lambda t: t.replace("title: Data Engineer", "title: Data Engineer\ndraft: true"),
         lambda t: t.replace("title: Data Engineer", "title: Data Engineer\nslug: data"),
+        lambda t: t.replace("title: Data Engineer", "title: Data Engineer\naliases: [/data/]"),
     ],
-    ids=["skills", "team", "closed", "draft", "slug"],
+    ids=["skills", "team", "closed", "draft", "slug", "aliases"],
 )
 
 

@@ -237,3 +237,15 @@ def test_a_commit_of_one_role_in_a_fresh_checkout_is_a_small_update(write_site, 
     git(origin, "commit", "-qam", "settings", when="2026-11-21T10:00:00+00:00")
     assert not checkout_and_build().updated
     assert tree_digest(work / "output") == fresh(work, tmp_path)
+
+
+def test_edits_to_a_role_with_old_addresses_keep_its_redirects(site, tmp_path):
+    aliased = "title: Data Engineer\naliases: [/data/]"
+    edit(site, "data-engineer", lambda t: t.replace("title: Data Engineer", aliased))
+    assert not build(site).updated  # new old addresses: a whole build
+    assert (site / "output/data/index.html").is_file()
+    edit(site, "data-engineer", lambda t: t + "\nA new closing paragraph.\n")
+    assert build(site).updated
+    edit(site, "data-engineer", lambda t: t.replace("title: Data Engineer", "title: Data Lead"))
+    assert build(site).updated
+    assert tree_digest(site / "output") == fresh(site, tmp_path)

@@ -10,6 +10,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from conftest import build, html, role
 
+from openings.errors import BuildFailed
 from openings.pages import plan_pages
 
 PREFIX = "/careers/"
@@ -369,4 +370,41 @@ def test_the_skills_index_tells_open_roles_without_skills_from_no_roles(write_si
     assert (
         "There are no open roles right now"
         in html(root / "output/skills/index.html").text_content()
+    )
+
+
+def test_old_addresses_redirect_to_the_role(write_site):
+    root = write_site({
+        "content/roles/a.md": role("Data Engineer", aliases="[/jobs/data-engineer/, /old.html]"),
+    })  # fmt: skip
+    build(root)
+    out = root / "output"
+    for old in ("jobs/data-engineer/index.html", "old.html"):
+        page = html(out / old)
+        target = "https://jobs.test/careers/roles/a/"
+        assert page.cssselect("link[rel=canonical]")[0].get("href") == target
+        assert page.cssselect("meta[name=robots]")[0].get("content") == "noindex"
+        assert page.cssselect("meta[http-equiv=refresh]")[0].get("content") == f"0; url={target}"
+    sitemap = (out / "sitemap.xml").read_text()
+    assert "jobs/data-engineer" not in sitemap and "old.html" not in sitemap
+
+
+def test_an_alias_that_collides_with_a_page_names_both_files(write_site):
+    root = write_site({
+        "content/roles/a.md": role("A"),
+        "content/roles/b.md": role("B", aliases="[/roles/a/]"),
+    })  # fmt: skip
+    with pytest.raises(BuildFailed) as info:
+        build(root)
+    messages = [str(p) for p in info.value.problems]
+    assert any("content/roles/a.md" in m and "content/roles/b.md" in m for m in messages), messages
+
+
+@pytest.mark.parametrize("alias", ["jobs/x/", "/a/../b/", "/a b/", "/x?y=1", "/"])
+def test_an_alias_that_is_not_a_path_of_the_site_is_an_error(write_site, alias):
+    root = write_site({"content/roles/a.md": role("A", aliases=f"['{alias}']")})
+    with pytest.raises(BuildFailed) as info:
+        build(root)
+    assert str(info.value.problems[0]).startswith(
+        f"content/roles/a.md:3: error: aliases: {alias!r} is not a path of this site"
     )
