@@ -126,6 +126,13 @@ def html(path: Path) -> lxml.html.HtmlElement:
     return lxml.html.fromstring(path.read_bytes())
 
 
+def site_pages(output: Path) -> list[Path]:
+    """The HTML pages of a built site, without the redirects at old addresses (aliases)."""
+    return sorted(
+        path for path in output.rglob("*.html") if b'http-equiv="refresh"' not in path.read_bytes()
+    )
+
+
 def tree_digest(folder: Path) -> dict[str, str]:
     """Every file under `folder` with the hash of its bytes."""
     return {

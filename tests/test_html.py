@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import build, html, many_roles
+from conftest import build, html, many_roles, site_pages
 
 BUDGET = 50_000  # bytes of HTML + CSS + JS a page loads, before compression
 
@@ -34,7 +34,7 @@ def page_weight(output: Path, page: Path, prefix: str = "/careers/") -> int:
 
 
 def test_every_page_is_light_and_loads_nothing_from_elsewhere(example_output: Path):
-    for page in example_output.rglob("*.html"):
+    for page in site_pages(example_output):
         assert page_weight(example_output, page) < BUDGET, page
         tree = html(page)
         loaded = tree.xpath("//@src") + tree.xpath(

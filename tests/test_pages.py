@@ -8,7 +8,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
-from conftest import build, html, role
+from conftest import build, html, role, site_pages
 
 from openings.errors import BuildFailed
 from openings.pages import plan_pages
@@ -246,7 +246,7 @@ def test_404_page(example_output):
 
 
 def all_pages(output: Path) -> list[Path]:
-    return sorted(output.rglob("*.html"))
+    return site_pages(output)
 
 
 def test_every_page_is_accessible_in_structure(example_output):

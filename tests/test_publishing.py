@@ -16,7 +16,7 @@ import feedparser
 import lxml.etree
 import pytest
 import xmlschema
-from conftest import REPO, build, html, role, serve_folder, tree_digest
+from conftest import REPO, build, html, role, serve_folder, site_pages, tree_digest
 
 from openings.builder import BuildOptions, build_site
 
@@ -75,7 +75,7 @@ def test_atom_feed_has_one_entry_per_open_role_newest_first(example_output):
 
 
 def test_every_page_links_its_feeds_and_describes_itself(example_output):
-    for path in sorted(example_output.rglob("*.html")):
+    for path in site_pages(example_output):
         head = html(path).find("head")
         feeds = {
             link.get("type"): link.get("href") for link in head.cssselect('link[rel="alternate"]')
