@@ -115,7 +115,7 @@ def parse_place(text: str, language: str = "en", home: str = "") -> Place | None
     place = Place(choice.country, ", ".join(head), last)
     others = [f"{r.name}, {country_name(r.country)}" for r in regions if r != choice]
     if country is not None:
-        others.append(country_name(country))
+        others.append(f"the country {country_name(country)}")
     if ours or not others:
         return place
     doubt = (
