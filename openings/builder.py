@@ -384,6 +384,8 @@ def _update_files(options: BuildOptions, disk: BuildCache, state: BuildState,
     """The second half of _small_update: swap in the changed roles, render, write."""
     report, site, output = loader.report, state.site, options.output_dir
     swapped = swap_in(site, loader, changed, report) if changed else {}
+    if report.has_errors and options.keep_going:
+        raise _Moved  # a whole build leaves the broken roles out
     if report.has_errors:
         sources = {report.display(p) for p in changed}
         report.problems += [w for w in state.warnings if w.path not in sources]

@@ -249,3 +249,14 @@ def test_edits_to_a_role_with_old_addresses_keep_its_redirects(site, tmp_path):
     edit(site, "data-engineer", lambda t: t.replace("title: Data Engineer", "title: Data Lead"))
     assert build(site).updated
     assert tree_digest(site / "output") == fresh(site, tmp_path)
+
+
+def test_a_broken_commit_with_keep_going_leaves_only_that_role_out(site, tmp_path):
+    edit(site, "data-engineer", lambda t: t.replace("remote: remote", "remote: [oops"))
+    edit(site, "frontend-engineer", lambda t: t + "\nStill hiring.\n")
+    with pytest.raises(BuildFailed):
+        build(site)  # strict, as before: nothing written
+    result = build(site, keep_going=True)
+    assert [p.path for p in result.left_out] == ["content/roles/data-engineer.md"]
+    assert not (site / "output/roles/data-engineer").exists()
+    assert b"Still hiring." in (site / "output/roles/frontend-engineer/index.html").read_bytes()
