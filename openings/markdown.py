@@ -90,7 +90,6 @@ _PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
 _HEADING = re.compile(r"<h([1-6])>(.*?)</h\1>", re.S)
 _HEADING_LEVEL = re.compile(r"<h([1-6])>")
 _ID = re.compile(r'\sid="([^"]*)"')
-_SITE_LINK = re.compile(r'(\s(?:href|src)=")/(?!/)')
 _ALIGN = re.compile(r'(<t[hd]\b[^>]*?) align="(left|right|center)"')
 _TASK = re.compile(r'<li><input type="checkbox"( checked="")? disabled="" ?/?>')
 _OMITTED = "<!-- raw HTML omitted -->"
@@ -192,12 +191,11 @@ class Ids:
         return html_text, own
 
 
-def site_touches(html_text: str, prefix: str, taken: Iterable[str]) -> tuple[str, set[str]]:
+def site_touches(html_text: str, urls: Urls, taken: Iterable[str]) -> tuple[str, set[str]]:
     """The site's changes to cmark-gfm's HTML: ids and heading levels, the path prefix on
     site-relative links, alignment as classes, and scrolling blocks a keyboard reaches."""
     html_text, ids = Ids(html_text, taken).apply(html_text)
-    if '="/' in html_text:
-        html_text = _SITE_LINK.sub(rf"\g<1>{prefix}", html_text)
+    html_text = urls.site_links(html_text)
     if ' align="' in html_text:
         html_text = _ALIGN.sub(r'\1 class="align-\2"', html_text)
     # Code and tables scroll sideways on a phone; keyboards must reach them to scroll.
@@ -212,7 +210,7 @@ class MarkdownRenderer:
         self, urls: Urls, raw_html: bool = False, reserved: frozenset[str] = frozenset()
     ) -> None:
         self.raw_html = raw_html
-        self.prefix = urls.prefix
+        self.urls = urls
         self.reserved = reserved  # the ids the theme's templates give the page
         self._cmark = cmark.Cmark(cmark.OPT_FOOTNOTES | (cmark.OPT_UNSAFE if raw_html else 0))
 
@@ -250,7 +248,7 @@ class MarkdownRenderer:
             out = out.replace(" />", ">")  # void elements as HTML writes them
         if "<li><input" in out:
             out = _TASK.sub(_task_item, out)
-        out, ids = site_touches(out, self.prefix, (*self.reserved, *taken))
+        out, ids = site_touches(out, self.urls, (*self.reserved, *taken))
         if self.raw_html:
             safe = self._cleaner.clean(out)
             dropped = sanitized(text, out, safe) if safe != out else ()
@@ -263,8 +261,8 @@ class MarkdownRenderer:
         Most answers are one plain sentence; those skip cmark-gfm, whose output for
         them is exactly `<p>text</p>` (a test holds the two together).
         """
-        check_limits(text)
         if is_plain(text):
+            check_limits(text)  # render() checks the others
             html_text = text.replace('"', "&quot;")
             return Rendered(f"<p>{html_text}</p>\n", shorten(text, DESCRIPTION_MAX))
         return self.render(text, taken)

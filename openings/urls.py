@@ -13,6 +13,7 @@ from functools import cached_property, lru_cache
 from urllib.parse import urlsplit
 
 _NON_SLUG = re.compile(r"[^a-z0-9]+")
+_SITE_LINK = re.compile(r'(\s(?:href|src)=")/(?!/)')  # a link to `/…` but not to `//…`
 # Characters that tell skills apart (C, C++, C#) and would vanish in a slug.
 _SKILL_WORDS = {"+": " plus ", "#": " sharp ", "&": " and ", "@": " at "}
 _SKILL_WORD_RE = re.compile("|".join(re.escape(c) for c in _SKILL_WORDS))
@@ -118,8 +119,9 @@ class Urls:
         """An absolute URL when the site has one, else the prefixed path."""
         return (self.base_url if self.is_absolute else self.prefix) + path
 
-    def site_link(self, url: str) -> str:
-        """A Markdown link: site-relative `/about/` gets the prefix; others stay."""
-        if url.startswith("/") and not url.startswith("//"):
-            return self.prefix + url[1:]
-        return url
+    def site_links(self, html_text: str) -> str:
+        """HTML whose site-relative links and images (`/about/`) get the prefix; others
+        (`//cdn.test/x`, `https://…`, `#top`) stay."""
+        if '="/' not in html_text:
+            return html_text
+        return _SITE_LINK.sub(lambda m: m.group(1) + self.prefix, html_text)

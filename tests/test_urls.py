@@ -35,8 +35,8 @@ def test_urls_with_a_path_prefix():
     assert urls.prefix == "/careers/"
     assert urls.href("roles/a/") == "/careers/roles/a/"
     assert urls.absolute("roles/a/") == "https://acme.github.io/careers/roles/a/"
-    assert urls.site_link("/about/") == "/careers/about/"
-    assert urls.site_link("//cdn.test/x") == "//cdn.test/x"
+    assert urls.site_links('<a href="/about/">') == '<a href="/careers/about/">'
+    assert urls.site_links('<img src="//cdn.test/x">') == '<img src="//cdn.test/x">'
 
 
 def test_urls_at_a_domain_root_and_as_a_bare_path():
