@@ -1,77 +1,50 @@
-"""build_site(): config -> content -> plan -> render -> write.
+"""build_site(): settings -> content -> plan -> work -> render and write -> state.
 
-Every role and page is read before anything is rendered, so every page sees one
-consistent site (skill pages need every role), and every error is found before
-the output is touched. With the cache, a build first tries the shortcuts: nothing
-changed at all, or only some role files (a small update of the last build, from the
-state it left; see openings.incremental).
+One engine for `build`, `check` and `serve`. The state of the last build (a Store:
+on disk for `build`, in memory for `serve`) lets a build read only the files that
+changed and render only the pages that read something that changed; without one, it
+reads and renders everything. Either way the output is the same, byte for byte, and
+every error is found before the output is touched.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import datetime as dt
 import os
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import astuple, dataclass, field
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
-import jinja2
-from markupsafe import Markup
-
-from . import i18n
-from .cache import BuildCache, PageRecord, all_written, inputs_digest
-from .config import SiteConfig, load_config, parse_base_url
-from .content import (
-    ROLES_DIR,
-    ContentLoader,
-    ParseCache,
-    check_file,
-    content_files,
-    is_content_name,
-    load_site,
-    role_schema,
-)
-from .dates import build_moment, iso_datetime, start_of_day
+from .advice import site_warnings
+from .cache import BuildCache, PageRecord, inputs_digest, still_written
+from .config import load_config, parse_base_url
+from .content import ROLES_DIR, ContentLoader, role_schema
 from .errors import BuildFailed, Problem, Report, SiteError, UsageError
-from .gitdates import FileDates, file_dates, git_head
-from .incremental import (
-    BuildState,
-    kept_parts,
-    pages_showing,
-    shows_of,
-    swap_in,
-    swapped_site,
-    updated_warnings,
-    without_text,
-)
+from .fingerprint import digest_of
+from .gitdates import git_head
+from .graph import page_node
+from .incremental import Work, plan_work
 from .markdown import MarkdownRenderer
 from .models import Role, Site
-from .pages import TEMPLATES, PlannedPage, plan_pages
-from .parallel import default_jobs
-from .structured import posting_warnings, script_json
-from .theme import (
-    PARTIALS,
-    MemoryBytecodeCache,
-    Theme,
-    check_templates,
-    load_theme,
-    make_env,
-    page_ids,
-)
-from .urls import ASSETS, skill_key
-from .writer import (
-    NextTree,
+from .output import (
     StaticFile,
     check_output_dir,
-    fingerprinter,
-    render_page,
-    static_files,
-    write_site,
+    finish_tree,
+    in_place_sink,
+    put_in_place,
+    records,
+    start_tree,
+    static_fingerprints,
 )
+from .pages import Plan, PlannedPage, collisions, plan, planned_page
+from .parallel import default_jobs
+from .render import Rendered, Renderer, write_error
+from .settings import Settings, read_settings, site_moment
+from .sources import Content, Reading, read_all, read_changes
+from .state import DiskStore, LastBuild, MemoryStore, Store
+from .theme import load_theme
+from .tree import NextTree, Writer
 
 CACHE_DIR = ".openings-cache"
 
@@ -85,7 +58,7 @@ class BuildOptions:
     base_url: str | None = None
     drafts: bool = False
     jobs: int = field(default_factory=default_jobs)  # processes for parsing and rendering
-    cache: bool = True  # keep parsed files and page fingerprints in .openings-cache/
+    cache: bool = True  # keep the last build's state in .openings-cache/
     keep_going: bool = False  # publish the roles that are fine, leaving out broken ones
 
     @property
@@ -111,6 +84,10 @@ class BuildOptions:
                 raise UsageError(f"--base-url: {exc}") from None
         return result
 
+    def protected_dirs(self) -> list[Path]:
+        """Folders a build must never replace or write into."""
+        return [self.content_dir, self.root / "themes", self.root / "templates"]
+
 
 @dataclass(frozen=True)
 class BuildResult:
@@ -121,10 +98,9 @@ class BuildResult:
     written: int = 0  # files rendered or copied (the others were unchanged)
     roles: int = 0
     skills: int = 0
-    # A small update of the last build (openings.incremental): `site` then holds the text
-    # of the changed roles only.
-    updated: bool = False
+    updated: bool = False  # built from the last build's state (not afresh)
     left_out: tuple[Problem, ...] = ()  # with keep_going: the errors of roles left out
+    changed: tuple[str, ...] = ()  # output files written or removed (in place: `serve`)
 
     def summary(self, output: Path) -> str:
         rate = self.pages / self.seconds if self.seconds > 0 else 0.0
@@ -135,72 +111,19 @@ class BuildResult:
         )
 
 
-@dataclass(frozen=True)
-class Prepared:
-    """Everything a build needs before rendering: the site, its plan and its theme."""
+@dataclass
+class Build:
+    """One build in progress: its options, report and store."""
 
-    site: Site
-    plan: list[PlannedPage]
-    env: jinja2.Environment
-    statics: list[StaticFile]
-    dates: FileDates  # from git, for the content folder
-    page_ids: frozenset[str] = frozenset()  # the ids the theme's templates write
-    left_out: tuple[Problem, ...] = ()  # with keep_going: the errors of roles left out
+    options: BuildOptions
+    report: Report
+    store: Store | None
+    environ: Mapping[str, str]
+    progress: Callable[[str], None] | None = None
 
-
-def prepare(
-    options: BuildOptions,
-    report: Report,
-    environ: Mapping[str, str],
-    *,
-    check_output: bool = True,
-    cache: ParseCache | None = None,
-    partials: dict[tuple[str, ...], Any] | None = None,
-    bytecode: MemoryBytecodeCache | None = None,
-    progress: Callable[[str], None] | None = None,
-    disk: BuildCache | None = None,
-    seen: dict[Path, tuple[int, int, int, str]] | None = None,
-) -> Prepared:
-    """config -> content -> plan; raise BuildFailed after reporting every error."""
-    try:
-        config = load_config(options.content_dir, report, options.overrides())
-        if check_output:
-            check_output_dir(options.output_dir, options.root, protected_dirs(options))
-        theme = load_theme(options.root, config.theme, config.path)
-        moment = site_moment(config, environ)
-    except SiteError as exc:
-        report.error(exc.problem.path, exc.problem.line, exc.problem.message, exc.problem.column)
-        raise BuildFailed(sorted(report.problems)) from None
-    if progress:
-        progress(f"Reading the roles in {report.display(options.content_dir)}")
-    dates = file_dates(options.content_dir, ZoneInfo(config.timezone))
-    ids = page_ids(options.root, theme)
-    site = load_site(
-        options.content_dir, config, report, today=moment.date(), include_drafts=options.drafts,
-        dates=dates, cache=cache, jobs=options.jobs, disk=disk, seen=seen, reserved_ids=ids,
-    )  # fmt: skip
-    left_out = leave_out_broken_roles(site, report, options) if options.keep_going else ()
-    warn_site(site, report)
-    globals_ = {"site": site.view, "config": config, "theme": theme}
-    env = make_env(options.root, theme, template_filters(config), globals_, partials, bytecode)
-    check_templates(env, set(TEMPLATES), report)
-    report.raise_if_errors()
-    statics = static_files(static_sources(theme, options.content_dir), report,
-                           inside=(options.root, *theme.folders))  # fmt: skip
-    report.raise_if_errors()
-    return Prepared(site, plan_pages(site, partials), env, statics, dates, ids, left_out)
-
-
-def leave_out_broken_roles(site: Site, report: Report, options: BuildOptions
-                           ) -> tuple[Problem, ...]:  # fmt: skip
-    """Take the errors of role files that gave no role out of `report`, so the build goes
-    on without those roles; return them. Any other error still stops the build."""
-    roles = report.display(options.content_dir / ROLES_DIR) + "/"
-    loaded = {role.source for role in site.roles}
-    left = tuple(p for p in report.problems
-                 if p.is_error and p.path.startswith(roles) and p.path not in loaded)  # fmt: skip
-    report.problems = [p for p in report.problems if p not in left]
-    return left
+    def say(self, what: str) -> None:
+        if self.progress:
+            self.progress(what)
 
 
 def build_site(
@@ -209,262 +132,386 @@ def build_site(
     write: bool = True,
     environ: Mapping[str, str] = os.environ,
     progress: Callable[[str], None] | None = None,
+    store: Store | None = None,
+    hint: Iterable[Path] | None = None,
 ) -> BuildResult:
     """Build the site (or, with write=False, only check it); raise BuildFailed on errors.
 
-    `progress`, when given, is told what the build is doing as it starts each stage.
+    `store` keeps the state between builds (by default the build cache, with
+    `options.cache`); `hint`, when given, names every file that may have changed since
+    the last build. `progress` is told what the build does as it starts each stage.
     """
     started = time.perf_counter()
-    report = Report(options.root)
-    disk = BuildCache(options.cache_dir) if write and options.cache else None
-    inputs, others = _inputs(options, environ) if disk else ("", "")
-    if disk and inputs and (last := disk.unchanged(options.output_dir, inputs)):
-        return _unchanged_result(last, time.perf_counter() - started)
-    if disk and others:
-        updated = _small_update(options, disk, inputs, others, started)
-        if updated is not None:
-            return updated
-    tree = _next_tree(options, disk) if disk else None
-    seen: dict[Path, tuple[int, int, int, str]] = {}  # the files read, as they were
-    parts: dict[tuple[str, ...], Any] = {}  # roles' parts of lists rendered in this process
+    if store is None and write and options.cache:
+        store = DiskStore(BuildCache(options.cache_dir), options.output_dir)
+    build = Build(options, Report(options.root), store, environ, progress)
+    disk = store.disk if store else None
+    inputs = _inputs(options, environ) if disk else ""
+    if disk and inputs and (summary := disk.unchanged(options.output_dir, inputs)):
+        return _unchanged_result(summary, time.perf_counter() - started)
+    tree = _next_tree(options, disk) if disk and write else None
     try:
-        ready = prepare(options, report, environ, check_output=write, progress=progress,
-                        disk=disk, seen=seen, partials=parts)  # fmt: skip
+        result = _build(build, write, tree, inputs, hint, started)
     except BaseException:
         if tree:
             tree.discard()
+        if isinstance(store, MemoryStore):
+            store.failed = True  # the next build looks at every file
         raise
-    site = ready.site
-    written = 0
-    if write:
-        if progress:
-            progress(f"Rendering {len(ready.plan):,} pages")
-        summary = _summary(len(ready.plan), site, report.warnings)
-        if disk:
-            disk.forget_state()
-        # A build that left roles out is never a shortcut's base: the next one reads all.
-        kept_inputs = "" if ready.left_out else inputs
-        written = write_site(ready.env, ready.plan, ready.statics, options.output_dir, report,
-                             options.jobs, disk, kept_inputs, summary, tree)  # fmt: skip
-        if disk and others and not ready.left_out:
-            _save_state(options, disk, ready, others, seen, report.warnings, parts)
-        if disk:
-            disk.collect({entry[3] for entry in seen.values()})
-    return BuildResult(site, len(ready.plan), time.perf_counter() - started, report.warnings,
-                       written, len(site.roles), len(site.skills),
-                       left_out=ready.left_out)  # fmt: skip
+    return result
 
 
-def _inputs(options: BuildOptions, environ: Mapping[str, str]) -> tuple[str, str]:
-    """Digests of everything the build would read, and of all that but the role files;
-    ("", "") when it cannot tell cheaply."""
+def _build(
+    build: Build,
+    write: bool,
+    tree: NextTree | None,
+    inputs: str,
+    hint: Iterable[Path] | None,
+    started: float,
+) -> BuildResult:
+    options, report, store = build.options, build.report, build.store
+    last = store.load() if store else None
+    settings = read_settings(
+        options.root,
+        options.content_dir,
+        report,
+        build.environ,
+        overrides=options.overrides(),
+        drafts=options.drafts,
+        output=(options.output_dir, options.protected_dirs()) if write else None,
+        bytecode=getattr(store, "bytecode", None),
+    )
+    if last is not None and last.settings != settings.digest:
+        last = None
+    build.say(f"Reading the roles in {report.display(options.content_dir)}")
+    content = _read(build, settings, last, hint)
+    roles_dir = options.content_dir / ROLES_DIR
+    left_out = _leave_out_broken(content, report, roles_dir) if options.keep_going else ()
+    report.problems += site_warnings(settings.config)
+    site = content.site
+    the_plan = plan(site)
+    _check_collisions(site, the_plan, settings.statics, report)
+    report.raise_if_errors()
+    if last is not None:
+        settings.parts.update(last.parts)
+    work = plan_work(last, content, the_plan, settings.digest, settings.templates)
+    result = BuildResult(
+        site,
+        len(the_plan),
+        0.0,
+        report.warnings,
+        0,
+        len(site.roles),
+        len(site.skills),
+        updated=last is not None,
+        left_out=left_out,
+    )
+    if not write:
+        return result
+    build.say(f"Rendering {len(work.render):,} pages")
+    records, changed = _write(build, settings, content, last, work, the_plan, tree)
+    if store is not None:
+        store.save(
+            _last_build(settings, content, the_plan, work),
+            records,
+            "" if left_out else inputs,
+            _summary(result),
+        )
+        if store.disk is not None:
+            store.disk.collect({mark[3] for mark in content.files.values()})
+    seconds = time.perf_counter() - started
+    site_out = site if changed or last is None else None
+    written = len([rel for rel in changed if (options.output_dir / rel).exists()])
+    return BuildResult(
+        site_out,
+        len(the_plan),
+        seconds,
+        report.warnings,
+        written,
+        len(site.roles),
+        len(site.skills),
+        last is not None,
+        left_out,
+        tuple(changed),
+    )
+
+
+def _read(
+    build: Build, settings: Settings, last: LastBuild | None, hint: Iterable[Path] | None
+) -> Content:
+    """The content: what changed since `last` read again, or everything. Every file's
+    problems go into the report, those of the files not read again as they were."""
+    options, report, store = build.options, build.report, build.store
+    config = settings.config
+    memory = store.parse if store else None
+    renderer = (
+        memory.renderer(config, settings.page_ids)
+        if memory is not None
+        else MarkdownRenderer(config.urls, config.raw_html, settings.page_ids)
+    )
+    reading = Reading(
+        options.root,
+        options.content_dir,
+        config,
+        renderer,
+        settings.today,
+        options.drafts,
+        options.jobs,
+        memory,
+        store.disk if store else None,
+        settings.page_ids,
+    )
+    if last is None or last.site.build_date != settings.today:
+        content = read_all(reading, report)
+    else:
+        if isinstance(store, MemoryStore) and store.failed:
+            hint = None  # the files of a failed build may have changed since: look at all
+        content = read_changes(
+            reading, report, last.site, last.files, last.problems, last.dates, last.head, hint
+        )
+    report.problems += [p for rel in sorted(content.problems) for p in content.problems[rel]]
+    return content
+
+
+def _leave_out_broken(content: Content, report: Report, roles_dir: Path) -> tuple[Problem, ...]:
+    """Take the errors of role files that gave no role out of `report`, so the build goes
+    on without those roles; return them. Any other error still stops the build."""
+    prefix = report.display(roles_dir) + "/"
+    broken = {
+        rel for rel in content.problems if rel.startswith(prefix) and rel not in content.files
+    }
+    left = tuple(p for p in report.problems if p.is_error and p.path in broken)
+    report.problems = [p for p in report.problems if p not in left]
+    return left
+
+
+def _check_collisions(
+    site: Site, the_plan: Plan, statics: list[StaticFile], report: Report
+) -> None:
+    """Every output file has exactly one source."""
+    for rel, owner, other in collisions(site) if any(r.aliases for r in site.roles) else ():
+        report.error(other, 1, f"{owner} and {other} would both write {rel}")
+    for static in statics:
+        if static.dest in the_plan:
+            owner = planned_page(site, static.dest, the_plan[static.dest]).source
+            source = report.display(static.source)
+            report.error(source, 1, f"{owner} and {source} would both write {static.dest}")
+
+
+@dataclass(frozen=True)
+class Job:
+    """The pages to render and how, for `_write`."""
+
+    pages: list[PlannedPage]
+    renderer: Renderer
+    the_plan: Plan
+    statics: dict[str, str]  # each static file's fingerprint
+
+
+def _write(
+    build: Build,
+    settings: Settings,
+    content: Content,
+    last: LastBuild | None,
+    work: Work,
+    the_plan: Plan,
+    tree: NextTree | None,
+) -> tuple[dict[str, PageRecord], list[str]]:
+    """Render the work and write it: in place for `serve`, else as a new tree."""
+    site = content.site
+    full = _text_reader(build, settings, last)
+    renderer = Renderer(
+        settings.env,
+        site,
+        work.facts if build.store else None,
+        full,
+        build.options.root,
+        build.options.output_dir,
+    )
+    pages = [planned_page(site, rel, the_plan[rel], settings.parts) for rel in work.render]
+    job = Job(pages, renderer, the_plan, static_fingerprints(settings.statics))
+    if isinstance(build.store, MemoryStore):
+        return _write_in_place(build, settings, work, job)
+    return _write_tree(build, settings, last, work, job, tree)
+
+
+def _write_in_place(
+    build: Build, settings: Settings, work: Work, job: Job
+) -> tuple[dict[str, PageRecord], list[str]]:
+    store = build.store
+    assert isinstance(store, MemoryStore)
+    output, before = build.options.output_dir, store.written
+    sink = in_place_sink(output, before)
+    rendered = job.renderer.render_all(job.pages, sink, build.options.jobs)
+    _merge(build.report, work, rendered)
+    copies = {
+        s: job.statics[s.dest]
+        for s in settings.statics
+        if before.get(s.dest, PageRecord("", 0, 0)).fingerprint != job.statics[s.dest]
+    }
+    gone = set(before) - job.the_plan.keys() - job.statics.keys()
+    records, changed = put_in_place(output, before, rendered.sunk, gone, copies)
+    store.written = records
+    return records, changed
+
+
+def _write_tree(
+    build: Build,
+    settings: Settings,
+    last: LastBuild | None,
+    work: Work,
+    job: Job,
+    tree: NextTree | None,
+) -> tuple[dict[str, PageRecord], list[str]]:
+    """Write a new tree: the last build's files that stay are kept or linked, the
+    others rendered or copied; then swap it in for the output."""
+    output, report = build.options.output_dir, build.report
+    disk = build.store.disk if build.store else None
+    previous = disk.load_pages(output) if disk and output.is_dir() else {}
+    todo = set(work.render) if last else set(job.the_plan)
+    keep = {rel: previous[rel] for rel in job.the_plan if rel in previous and rel not in todo}
+    keep |= {
+        rel: previous[rel]
+        for rel, fp in job.statics.items()
+        if rel in previous and previous[rel].fingerprint == fp
+    }
+    # A file changed or removed by hand since is made again.
+    lost = {rel for rel, record in keep.items() if not still_written(output / rel, record)}
+    keep = {rel: record for rel, record in keep.items() if rel not in lost}
+    pages = job.pages + [
+        planned_page(job.renderer.site, rel, job.the_plan[rel], settings.parts)
+        for rel in job.the_plan
+        if rel in lost
+    ]
+    pages += [
+        planned_page(job.renderer.site, rel, job.the_plan[rel], settings.parts)
+        for rel in job.the_plan
+        if rel not in todo and rel not in keep and rel not in lost
+    ]
+    copies = [s for s in settings.statics if s.dest not in keep]
+    try:
+        writer = tree.finish() if tree else Writer(output).start()
+    except OSError as exc:
+        report.error(output, 1, write_error(exc))
+        raise BuildFailed(sorted(report.problems)) from None
+    try:
+        if disk and writer.tmp == writer.spare:
+            disk.forget_spare()  # it changes now; if the build stops, it is not trusted
+        kept = start_tree(writer, output, keep)
+        writer.files = len(job.the_plan) + len(job.statics)
+        rendered = job.renderer.render_all(pages, writer.write, build.options.jobs)
+        _merge(report, work, rendered)
+        if build.store is not None:
+            build.store.forget()  # until saved again, the output is not the state's
+        finish_tree(writer, copies)
+    except OSError as exc:
+        writer.close()
+        report.error(output, 1, write_error(exc))
+        raise BuildFailed(sorted(report.problems)) from None
+    except BaseException:
+        writer.close()
+        raise
+    gone = previous.keys() - job.the_plan.keys() - job.statics.keys()
+    changed = [*rendered.sunk, *(s.dest for s in copies), *sorted(gone)]
+    if disk is None:
+        return {}, changed
+    if writer.kept:
+        disk.store_spare(output, previous)
+    fingerprints = {rel: digest_of(sorted(reads.items())) for rel, reads in rendered.reads.items()}
+    fingerprints |= {s.dest: job.statics[s.dest] for s in copies}
+    return kept | records(output, fingerprints), changed
+
+
+def _merge(report: Report, work: Work, rendered: Rendered) -> None:
+    """Take in what rendering found: its problems (raised if errors), what each page
+    and query read."""
+    report.problems += rendered.problems
+    report.raise_if_errors()
+    for node, (keys, digest) in rendered.queries.items():
+        work.graph.record(node, keys)
+        work.facts[node] = digest
+    for rel, reads in rendered.reads.items():
+        work.graph.record(page_node(rel), reads)
+
+
+def _text_reader(
+    build: Build, settings: Settings, last: LastBuild | None
+) -> Callable[[Role], Role] | None:
+    """For a site kept without the roles' text (on disk): a role with its text, read
+    again from its file (through the cache of parsed files)."""
+    if last is None or not last.without_text or build.store is None:
+        return None
+    options, config = build.options, settings.config
+    renderer = MarkdownRenderer(config.urls, config.raw_html, settings.page_ids)
+    loader = ContentLoader(
+        options.root,
+        config,
+        renderer,
+        Report(options.root),
+        settings.today,
+        last.dates,
+        None,
+        build.store.disk,
+    )
+    fresh: set[int] = set()
+
+    def full(role: Role) -> Role:
+        if role.body_html or role.faq or id(role) in fresh:
+            return role
+        path = options.root / role.source
+        [(parsed, _)] = loader.parse_each([path], role_schema, 1)
+        whole = loader.role(path, parsed) if parsed else None
+        if whole is None or whole.digest != role.digest:
+            raise SiteError(
+                role.source, 1, "the file changed while the site was built; build again"
+            )
+        return whole
+
+    return full
+
+
+def _last_build(settings: Settings, content: Content, the_plan: Plan, work: Work) -> LastBuild:
+    problems = {rel: ps for rel, ps in content.problems.items() if rel in content.files}
+    briefs = {digest for key, digest in work.facts.items() if key[0] == "brief"}
+    parts = {key: part for key, part in settings.parts.items() if key[1] in briefs}
+    return LastBuild(
+        settings.digest,
+        content.site,
+        content.files,
+        problems,
+        content.dates,
+        content.head,
+        work.facts,
+        work.graph,
+        the_plan,
+        parts,
+    )
+
+
+def _inputs(options: BuildOptions, environ: Mapping[str, str]) -> str:
+    """A digest of everything the build would read, by the files' names, sizes and
+    times, and of the settings; "" when it cannot tell cheaply."""
     report = Report(options.root)
     try:
         config = load_config(options.content_dir, report, options.overrides())
         theme = load_theme(options.root, config.theme, config.path)
         moment = site_moment(config, environ)
     except (SiteError, UsageError):
-        return "", ""
+        return ""
     if report.problems:
-        return "", ""
+        return ""
     folders = [options.content_dir, *theme.folders, options.root / "templates"]
     settings = (config, options.drafts, moment.date())
-    # The git commit counts for the dates it gives; a small update compares the dates.
-    return (inputs_digest(folders, *settings, git_head(options.content_dir)),
-            inputs_digest(folders, *settings, skip=options.content_dir / ROLES_DIR,
-                          by_content=True))  # fmt: skip
-
-
-def _save_state(options: BuildOptions, disk: BuildCache, ready: Prepared, others: str,
-                seen: dict[Path, tuple[int, int, int, str]], warnings: list[Problem],
-                parts: dict[tuple[str, ...], Any]) -> None:  # fmt: skip
-    """Leave what the next build needs for a small update (see openings.incremental).
-
-    Each role file is recorded as it was when it was read: one changed since has
-    another time or size, so the next build reads it again.
-    """
-    files = {}
-    for path in content_files(options.content_dir / ROLES_DIR):
-        if path not in seen:
-            return  # came while the build ran: the next build starts afresh
-        files[path.name] = seen[path]
-    disk.store_state(BuildState(
-        str(options.output_dir.resolve()), others, files, without_text(ready.site),
-        ready.dates, shows_of(ready.plan), warnings, len(ready.plan),
-    ))  # fmt: skip
-    disk.store_parts(others, kept_parts(parts, ready.site))
-
-
-def _small_update(
-    options: BuildOptions, disk: BuildCache, inputs: str, others: str, started: float
-) -> BuildResult | None:
-    """Update the last build after edits to role files only, or None to build in full."""
-    state = disk.load_state()
-    output = options.output_dir
-    if not isinstance(state, BuildState) or state.others != others:
-        return None
-    if state.output != str(output.resolve()) or not output.is_dir():
-        return None
-    roles_dir = options.content_dir / ROLES_DIR
-    try:
-        with os.scandir(roles_dir) as entries:
-            stats = {e.name: e.stat() for e in entries if is_content_name(e.name) and e.is_file()}
-    except OSError:
-        return None
-    if stats.keys() != state.files.keys():
-        return None  # a role file was added or removed
-    site, report = state.site, Report(options.root)
-    config = site.config
-    dates = file_dates(options.content_dir, ZoneInfo(config.timezone))
-    redated = _redated(state.dates, dates)
-    if redated is None:
-        return None
-    try:
-        ids = page_ids(options.root, load_theme(options.root, config.theme, config.path))
-    except SiteError:
-        return None
-    renderer = MarkdownRenderer(config.urls, config.raw_html, ids)
-    loader = ContentLoader(options.root, config, renderer, report, site.build_date, dates, None,
-                           disk)  # fmt: skip
-    files, changed = {}, []
-    for name, st in stats.items():
-        files[name] = (st.st_size, st.st_mtime_ns, st.st_ino, state.files[name][3])
-        if name in redated:
-            changed.append(roles_dir / name)
-            continue
-        if files[name] == state.files[name]:
-            continue
-        path = roles_dir / name
-        try:
-            check_file(path, options.root)
-            key = loader.disk_key(path.read_bytes(), path, role_schema)
-        except (SiteError, OSError):
-            return None  # the whole build says what is wrong
-        files[name] = (*files[name][:3], key)
-        if key != state.files[name][3]:
-            changed.append(path)
-    previous = disk.load_pages(output)
-    if not previous or not all_written(output, previous):
-        return None
-    tree = NextTree(output, disk) if changed else None
-    try:
-        return _update_files(options, disk, state, loader, changed, files, previous, tree,
-                             inputs, started)  # fmt: skip
-    except BaseException as exc:
-        if tree:
-            tree.discard()
-        if isinstance(exc, _Moved):
-            return None  # a whole build follows
-        raise
-
-
-def _redated(before: FileDates, now: FileDates) -> set[str] | None:
-    """The role files whose dates from git changed; None if another file's did."""
-    result = set()
-    for key in before.added.keys() | now.added.keys() | before.changed.keys() | now.changed.keys():
-        if (before.added.get(key), before.changed.get(key)) != (
-            now.added.get(key),
-            now.changed.get(key),
-        ):
-            folder, _, name = key.partition("/")
-            if folder != ROLES_DIR or "/" in name:
-                return None
-            result.add(name)
-    return result
-
-
-class _Moved(Exception):
-    """A small update found something only a whole build handles."""
-
-
-def _update_files(options: BuildOptions, disk: BuildCache, state: BuildState,
-                  loader: ContentLoader, changed: list[Path],
-                  files: dict[str, tuple[int, int, int, str]], previous: dict[str, PageRecord],
-                  tree: NextTree | None, inputs: str, started: float) -> BuildResult:  # fmt: skip
-    """The second half of _small_update: swap in the changed roles, render, write."""
-    report, site, output = loader.report, state.site, options.output_dir
-    swapped = swap_in(site, loader, changed, report) if changed else {}
-    if report.has_errors and options.keep_going:
-        raise _Moved  # a whole build leaves the broken roles out
-    if report.has_errors:
-        sources = {report.display(p) for p in changed}
-        report.problems += [w for w in state.warnings if w.path not in sources]
-        raise BuildFailed(sorted(report.problems))
-    new_site = swapped_site(site, swapped) if swapped is not None else None
-    if swapped is None or new_site is None:
-        raise _Moved
-    config = new_site.config
-    for new in swapped.values():
-        warn_role(new, config, report)
-    warnings = updated_warnings(state.warnings, swapped, report.warnings)
-    summary = _summary(state.pages, new_site, warnings)
-    written = 0
-    # What lists show changed: they are rendered again, from the parts kept of the others.
-    lists = any(old.brief.digest != new.brief.digest for old, new in swapped.items())
-    memo: dict[tuple[str, ...], Any] = {
-        key: Markup(part) if key[0] in PARTIALS else part
-        for key, part in (disk.load_parts(state.others) if lists else {}).items()
-    }
-    if tree is not None:
-        written = _render_update(options, disk, new_site, swapped, state, loader, previous,
-                                 tree, inputs, summary, memo)  # fmt: skip
-    else:
-        disk.store_pages(output, previous, inputs, summary)
-    disk.store_state(dataclasses.replace(state, files=files, site=without_text(new_site),
-                                         warnings=warnings, dates=loader.dates))  # fmt: skip
-    if lists:
-        disk.store_parts(state.others, kept_parts(memo, new_site))
-    return BuildResult(new_site if changed else None, state.pages, time.perf_counter() - started,
-                       warnings, written, len(new_site.roles), len(new_site.skills),
-                       updated=True)  # fmt: skip
-
-
-def _render_update(options: BuildOptions, disk: BuildCache, site: Site,
-                   swapped: dict[Role, Role], state: BuildState, loader: ContentLoader,
-                   previous: dict[str, PageRecord], tree: NextTree, inputs: str,
-                   summary: dict[str, Any], memo: dict[tuple[str, ...], Any]) -> int:  # fmt: skip
-    """Render the pages that show the swapped roles and write the site with them; `memo`
-    holds the parts of lists kept from the last builds, and gets the new ones."""
-    report, config = loader.report, site.config
-    theme = load_theme(options.root, config.theme, config.path)
-    globals_ = {"site": site.view, "config": config, "theme": theme}
-    env = make_env(options.root, theme, template_filters(config), globals_, memo)
-
-    def whole(role: Role) -> Role:
-        path = options.root / role.source
-        parsed = loader.parse_all([path], role_schema, 1)[0]
-        full = loader.role(path, parsed) if parsed else None
-        if full is None or full.digest != role.digest:
-            raise _Moved  # changed since the state was saved: build in full
-        return full
-
-    fingerprint = fingerprinter(env)
-    fingerprints = {rel: record.fingerprint for rel, record in previous.items()}
-    rendered = []
-    pages = pages_showing(site, swapped, state.shows, whole, memo)
-    state.shows.update(shows_of(pages))
-    for page in pages:
-        rel, fp = page.output_file, fingerprint(page)
-        if rel not in fingerprints:
-            raise _Moved
-        if fp != fingerprints[rel]:
-            fingerprints[rel] = fp
-            data = render_page(env, page, report)
-            if data is not None:
-                rendered.append(PlannedPage(rel, page.source, data=data))
-    report.raise_if_errors()
-    disk.forget_state()
-    return write_site(env, rendered, [], options.output_dir, report, 1, disk, inputs, summary,
-                      tree, fingerprints)  # fmt: skip
+    return inputs_digest(folders, *settings, git_head(options.content_dir))
 
 
 def _next_tree(options: BuildOptions, disk: BuildCache) -> NextTree | None:
     """Start making the folder the build will be written into (see NextTree)."""
     output = options.output_dir
     try:
-        check_output_dir(output, options.root, protected_dirs(options))
+        check_output_dir(output, options.root, options.protected_dirs())
     except SiteError:
-        return None  # prepare() says why
+        return None  # reading the settings says why
     if not output.is_dir():
         return None
     try:
@@ -473,82 +520,24 @@ def _next_tree(options: BuildOptions, disk: BuildCache) -> NextTree | None:
         return None  # writing the site will say why
 
 
-def _summary(pages: int, site: Site, warnings: list[Problem]) -> dict[str, Any]:
+def _summary(result: BuildResult) -> dict[str, Any]:
     """What the cache keeps of a build, for the next one to say when nothing changed."""
-    return {"pages": pages, "roles": len(site.roles), "skills": len(site.skills),
-            "warnings": [list(astuple(w)) for w in warnings]}  # fmt: skip
+    return {
+        "pages": result.pages,
+        "roles": result.roles,
+        "skills": result.skills,
+        "warnings": [list(astuple(w)) for w in result.warnings],
+    }
 
 
 def _unchanged_result(last: dict[str, Any], seconds: float) -> BuildResult:
     warnings = [Problem(*w) for w in last.get("warnings", [])]
-    return BuildResult(None, int(last.get("pages", 0)), seconds, warnings, 0,
-                       int(last.get("roles", 0)), int(last.get("skills", 0)))  # fmt: skip
-
-
-def protected_dirs(options: BuildOptions) -> list[Path]:
-    """Folders a build must never replace or write into."""
-    root = options.root
-    return [options.content_dir, root / "themes", root / "templates"]
-
-
-def static_sources(theme: Theme, content_dir: Path) -> list[tuple[Path, str]]:
-    """Theme files go under assets/; the site's content/static/ at the root."""
-    return [(d, ASSETS) for d in theme.static_dirs] + [(content_dir / "static", "")]
-
-
-def site_moment(config: SiteConfig, environ: Mapping[str, str]) -> dt.datetime:
-    """When the build happens, in the site's time zone (SOURCE_DATE_EPOCH if set)."""
-    try:
-        return build_moment(ZoneInfo(config.timezone), environ)
-    except ValueError as exc:
-        raise SiteError(config.path, 1, str(exc)) from None
-
-
-def warn_site(site: Site, report: Report) -> None:
-    """Warnings about what job search engines and feeds will not accept."""
-    config = site.config
-    if not config.urls.is_absolute:
-        report.warn(
-            config.path,
-            1,
-            "base_url is not an absolute URL (https://…): canonical "
-            "links, feeds, the sitemap and structured data need one",
-        )
-    for role in site.indexable_roles:
-        warn_role(role, config, report)
-
-
-def warn_role(role: Role, config: SiteConfig, report: Report) -> None:
-    """Warnings about one role that job search engines will skip."""
-    if not role.indexable:
-        return
-    if not role.apply_url and not role.apply_email:
-        report.warn(
-            role.source,
-            1,
-            "no apply_url or apply_email (here or in site.yaml): candidates cannot apply",
-        )
-    for line, message in posting_warnings(role, config):
-        report.warn(role.source, line, message)
-
-
-def template_filters(config: SiteConfig) -> dict[str, Any]:
-    urls, language, tz = config.urls, config.language, ZoneInfo(config.timezone)
-
-    def datetime(value: dt.date) -> str:
-        """RFC 3339, as Atom wants it: a date is the start of that day on the site."""
-        if not isinstance(value, dt.datetime):
-            value = start_of_day(value, tz)
-        return iso_datetime(value)
-
-    return {
-        "url": urls.href,
-        "absolute_url": urls.absolute,
-        "date": lambda day: i18n.format_date(day, language),
-        "salary": lambda pay: i18n.format_pay(pay.min, pay.max, pay.currency, pay.period, language),
-        "iso": lambda value: value.isoformat(),
-        "skill_key": skill_key,
-        "datetime": datetime,
-        "plural": lambda n, one, many: one if n == 1 else many,
-        "script_json": script_json,
-    }
+    return BuildResult(
+        None,
+        int(last.get("pages", 0)),
+        seconds,
+        warnings,
+        0,
+        int(last.get("roles", 0)),
+        int(last.get("skills", 0)),
+    )

@@ -34,21 +34,6 @@ ALLOWED = {
 }
 
 
-# The state a build leaves for the next (openings.incremental): the site, without text.
-STATE_ALLOWED = ALLOWED | {
-    ("openings.incremental", "BuildState"),
-    ("openings.models", "Site"),
-    ("openings.models", "Role"),
-    ("openings.models", "Skill"),
-    ("openings.models", "Department"),
-    ("openings.models", "Page"),
-    ("openings.models", "FaqEntry"),
-    ("openings.config", "SiteConfig"),
-    ("openings.urls", "Urls"),
-    ("openings.gitdates", "FileDates"),
-}
-
-
 class _SafeUnpickler(pickle.Unpickler):
     allowed = ALLOWED
 
@@ -58,12 +43,18 @@ class _SafeUnpickler(pickle.Unpickler):
         return super().find_class(module, name)
 
 
-class _StateUnpickler(_SafeUnpickler):
-    allowed = STATE_ALLOWED
-
-
-_UNREADABLE = (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError,
-               AttributeError, IndexError, KeyError, ImportError, MemoryError)  # fmt: skip
+_UNREADABLE = (
+    OSError,
+    pickle.UnpicklingError,
+    EOFError,
+    ValueError,
+    TypeError,
+    AttributeError,
+    IndexError,
+    KeyError,
+    ImportError,
+    MemoryError,
+)
 
 
 @dataclass(frozen=True)
@@ -118,33 +109,18 @@ class BuildCache:
     def _state(self) -> Path:
         return self.folder / f"state-{code_digest()}.pickle"
 
-    def load_state(self) -> Any | None:
-        """What the last build left for the next (see openings.incremental), or None."""
+    def load_state_bytes(self) -> bytes | None:
+        """What the last build left for the next (see openings.state), or None."""
         try:
-            with self._state.open("rb") as f:
-                return _StateUnpickler(f).load()
-        except _UNREADABLE:
+            return self._state.read_bytes()
+        except OSError:
             return None
 
-    def store_state(self, value: Any) -> None:
+    def store_state_bytes(self, data: bytes) -> None:
         for old in self.folder.glob("state-*.pickle"):
             if old != self._state:
                 old.unlink(missing_ok=True)  # left by another version of the code
-        _store(self._state, value)
-
-    def load_parts(self, others: str) -> dict[tuple[str, ...], str]:
-        """Roles' parts of lists kept for builds of the same inputs but role files
-        (see pages.Memo and theme.partial_renderer); empty when there are none."""
-        try:
-            with (self.folder / "parts.pickle").open("rb") as f:
-                data = _SafeUnpickler(f).load()
-        except _UNREADABLE:
-            return {}
-        ok = isinstance(data, tuple) and len(data) == 3 and data[:2] == (code_digest(), others)
-        return data[2] if ok and isinstance(data[2], dict) else {}
-
-    def store_parts(self, others: str, parts: dict[tuple[str, ...], str]) -> None:
-        _store(self.folder / "parts.pickle", (code_digest(), others, parts))
+        _write(self._state, data)
 
     def forget_state(self) -> None:
         """Before the output changes: until stored again, there is no state to trust."""
@@ -226,10 +202,14 @@ class BuildCache:
 
 
 def _store(path: Path, value: Any) -> None:
+    _write(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def _write(path: Path, data: bytes) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f"{path.name}.tmp-{os.getpid()}")
-        tmp.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        tmp.write_bytes(data)
         os.replace(tmp, path)
     except OSError:
         pass  # a cache that cannot be written only makes the next build slower

@@ -133,8 +133,11 @@ def run(args: argparse.Namespace, root: Path) -> int:
         print(result.summary(options.output_dir))
     if result.left_out:
         files = sorted({p.path for p in result.left_out})
-        print(f"{len(files)} role file{'s' * (len(files) != 1)} left out for their errors: "
-              f"{', '.join(files)}", file=sys.stderr)  # fmt: skip
+        print(
+            f"{len(files)} role file{'s' * (len(files) != 1)} left out for their errors: "
+            f"{', '.join(files)}",
+            file=sys.stderr,
+        )
         return 1
     return 0
 

@@ -55,8 +55,11 @@ def http_url(node: yaml.Node) -> str:
     value = fm.text(node).strip()
     if any(c.isspace() or c in '<>"' for c in value):
         # `http://<Link to your site>`, or a URL broken across two lines
-        raise fm.FieldError(node, f"{value!r} is not a URL: it holds a space, a line "
-                            "break or one of < > \"; percent-encode it (%20)")  # fmt: skip
+        raise fm.FieldError(
+            node,
+            f"{value!r} is not a URL: it holds a space, a line "
+            'break or one of < > "; percent-encode it (%20)',
+        )
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise fm.FieldError(node, f"{value!r} is not an http(s) URL")

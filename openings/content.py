@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import hashlib
-from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -27,16 +26,13 @@ from .models import (
     EMPLOYMENT_CHOICES,
     PERIOD_CHOICES,
     REMOTE_CHOICES,
-    Department,
     FaqEntry,
     Page,
     Role,
     Salary,
-    Site,
-    Skill,
 )
 from .parallel import fork_map
-from .urls import RESERVED, alias_path, is_slug, skill_display, skill_key, skill_slug, slugify
+from .urls import RESERVED, alias_path, is_slug, skill_display, skill_key, slugify
 
 MAX_FILE = 1024 * 1024  # bytes in one role or page file
 ROLES_DIR = "roles"
@@ -92,14 +88,25 @@ def _salary(reader: fm.Reader) -> fm.Converter:
 
 # What other boards and ads call our employment types, case-folded -> ours.
 EMPLOYMENT_SYNONYMS = {
-    "permanent": "full-time", "full time": "full-time", "fulltime": "full-time",
-    "ft": "full-time", "full_time": "full-time", "regular": "full-time",
-    "part time": "part-time", "parttime": "part-time", "pt": "part-time",
+    "permanent": "full-time",
+    "full time": "full-time",
+    "fulltime": "full-time",
+    "ft": "full-time",
+    "full_time": "full-time",
+    "regular": "full-time",
+    "part time": "part-time",
+    "parttime": "part-time",
+    "pt": "part-time",
     "part_time": "part-time",
-    "freelance": "contract", "freelancer": "contract", "contractor": "contract",
-    "fixed-term": "temporary", "fixed term": "temporary", "temp": "temporary",
-    "seasonal": "temporary", "intern": "internship",
-}  # fmt: skip
+    "freelance": "contract",
+    "freelancer": "contract",
+    "contractor": "contract",
+    "fixed-term": "temporary",
+    "fixed term": "temporary",
+    "temp": "temporary",
+    "seasonal": "temporary",
+    "intern": "internship",
+}
 
 
 def _employment(reader: fm.Reader) -> fm.Converter:
@@ -110,16 +117,28 @@ def _employment(reader: fm.Reader) -> fm.Converter:
         ours = EMPLOYMENT_SYNONYMS.get(fm.text(node).strip().casefold())
         if ours is None:
             return exact(node)
-        reader.report.warn(reader.path, reader.line(node),
-                           f"employment_type: {node.value!r} is read as {ours!r}; "
-                           f"write {ours!r}")  # fmt: skip
+        reader.report.warn(
+            reader.path,
+            reader.line(node),
+            f"employment_type: {node.value!r} is read as {ours!r}; write {ours!r}",
+        )
         return ours
 
     return convert
 
 
-REMOTE_WORDS = frozenset({"remote", "anywhere", "worldwide", "fully remote", "100% remote",
-                          "remote-first", "work from home", "wfh"})  # fmt: skip
+REMOTE_WORDS = frozenset(
+    {
+        "remote",
+        "anywhere",
+        "worldwide",
+        "fully remote",
+        "100% remote",
+        "remote-first",
+        "work from home",
+        "wfh",
+    }
+)
 
 
 def _aliases(node: yaml.Node) -> tuple[str, ...]:
@@ -129,9 +148,12 @@ def _aliases(node: yaml.Node) -> tuple[str, ...]:
         text = fm.text(item)
         path = alias_path(text)
         if path is None:
-            raise fm.FieldError(item, f"{text!r} is not a path of this site: write it as it "
-                                "appears after the site's address, from its first /, e.g. "
-                                "/jobs/old-name/")  # fmt: skip
+            raise fm.FieldError(
+                item,
+                f"{text!r} is not a path of this site: write it as it "
+                "appears after the site's address, from its first /, e.g. "
+                "/jobs/old-name/",
+            )
         paths.append(path)
     return tuple(dict.fromkeys(paths))
 
@@ -233,8 +255,15 @@ class ContentLoader:
             st = path.stat()
         except FileNotFoundError:
             return None
-        return (st.st_mtime_ns, st.st_size, st.st_ino, schema_for.__name__,
-                self.config.base_url, self.config.raw_html, self.renderer.reserved)  # fmt: skip
+        return (
+            st.st_mtime_ns,
+            st.st_size,
+            st.st_ino,
+            schema_for.__name__,
+            self.config.base_url,
+            self.config.raw_html,
+            self.renderer.reserved,
+        )
 
     def _parse(self, path: Path, schema_for: Any) -> Parsed | None:
         """Parse a file, or take it from the build cache by the hash of its bytes."""
@@ -319,8 +348,10 @@ class ContentLoader:
             del self.report.problems[before:]
         return results
 
-    def parse_all(self, paths: Sequence[Path], schema_for: Any, jobs: int) -> list[Parsed | None]:
-        """Parse files in up to `jobs` processes; report their problems in file order.
+    def parse_each(
+        self, paths: Sequence[Path], schema_for: Any, jobs: int
+    ) -> list[tuple[Parsed | None, list[Problem]]]:
+        """Parse files in up to `jobs` processes: each with the problems it had, in order.
 
         Files a cache already knows are taken from it here; only the others are parsed.
         """
@@ -338,14 +369,13 @@ class ContentLoader:
                 strict=True,
             )
         )
-        parsed_files = []
+        results = []
         for path in paths:
-            parsed, problems = known[path] if path in known else fresh[path]
+            result = known[path] if path in known else fresh[path]
             if path in fresh and self.cache is not None and path in keys:
-                self.cache.entries[path] = (keys[path], parsed, problems)
-            self.report.problems.extend(problems)
-            parsed_files.append(parsed)
-        return parsed_files
+                self.cache.entries[path] = (keys[path], *result)
+            results.append(result)
+        return results
 
     def _known(
         self, path: Path, schema_for: Any, keys: dict[Path, tuple[Any, ...]]
@@ -385,9 +415,14 @@ class ContentLoader:
     def disk_key(self, data: bytes, path: Path, schema_for: Any) -> str:
         """The build cache's key for a file: its bytes and all its parse depends on."""
         assert self.disk is not None
-        return self.disk.key(data, self.report.display(path), schema_for.__name__,
-                             self.config.base_url, self.config.raw_html,
-                             sorted(self.renderer.reserved))  # fmt: skip
+        return self.disk.key(
+            data,
+            self.report.display(path),
+            schema_for.__name__,
+            self.config.base_url,
+            self.config.raw_html,
+            sorted(self.renderer.reserved),
+        )
 
     @staticmethod
     def faq(values: Mapping[str, Any]) -> tuple[FaqEntry, ...]:
@@ -442,9 +477,12 @@ class ContentLoader:
         remote = v.get("remote", "onsite")
         places = tuple(loc for loc in locations if loc.strip().casefold() not in REMOTE_WORDS)
         if "location" in v and places != locations:
-            self.report.warn(path, parsed.lines.get("location", 1),
-                             "location 'Remote' is not a place: write 'remote: remote', and "
-                             "in 'location' where applicants may live (e.g. Germany)")  # fmt: skip
+            self.report.warn(
+                path,
+                parsed.lines.get("location", 1),
+                "location 'Remote' is not a place: write 'remote: remote', and "
+                "in 'location' where applicants may live (e.g. Germany)",
+            )
             remote = v.get("remote", "remote")
             locations = places
         return locations, remote
@@ -484,12 +522,14 @@ class ContentLoader:
 def check_file(path: Path, root: Path) -> None:
     """A content file must stay inside the project and be of reasonable size."""
     if path.is_symlink() and not path.resolve().is_relative_to(root.resolve()):
-        raise SiteError(path, 1, "this file links to a place outside the project; "
-                        "content must be inside it")  # fmt: skip
+        raise SiteError(
+            path, 1, "this file links to a place outside the project; content must be inside it"
+        )
     size = path.stat().st_size
     if size > MAX_FILE:
-        raise SiteError(path, 1, f"the file is too large ({size // 1024} KB; at most "
-                        f"{MAX_FILE // 1024} KB)")  # fmt: skip
+        raise SiteError(
+            path, 1, f"the file is too large ({size // 1024} KB; at most {MAX_FILE // 1024} KB)"
+        )
 
 
 def _apply(values: Mapping[str, Any], config: SiteConfig) -> tuple[str, str]:
@@ -517,73 +557,6 @@ def is_content_name(name: str) -> bool:
     return name.endswith(".md") and not name.startswith(".") and not is_dropping(name)
 
 
-def load_site(
-    content_dir: Path,
-    config: SiteConfig,
-    report: Report,
-    *,
-    today: dt.date,
-    include_drafts: bool = False,
-    dates: FileDates | None = None,
-    cache: ParseCache | None = None,
-    jobs: int = 1,
-    disk: BuildCache | None = None,
-    seen: dict[Path, tuple[int, int, int, str]] | None = None,
-    reserved_ids: frozenset[str] = frozenset(),
-) -> Site:
-    """Read every role and page, reporting every problem into `report`.
-
-    `seen`, when given, receives what ContentLoader.seen holds (with `disk`).
-    """
-    loader = ContentLoader(
-        report.root, config,
-        cache.renderer(config, reserved_ids) if cache
-        else MarkdownRenderer(config.urls, config.raw_html, reserved_ids),
-        report, today,
-        dates or FileDates(), cache, disk, {} if seen is None else seen,
-    )  # fmt: skip
-    role_files = content_files(content_dir / ROLES_DIR)
-    page_files = content_files(content_dir / PAGES_DIR)
-    if cache is not None:
-        cache.keep_only([*role_files, *page_files])
-    with collector_paused():  # millions of objects, all to live as long as the site
-        parsed_roles = loader.parse_all(role_files, role_schema, jobs)
-        roles = [
-            r for f, p in zip(role_files, parsed_roles, strict=True)
-            if p and (r := loader.role(f, p))
-        ]  # fmt: skip
-    roles = [r for r in roles if include_drafts or not r.draft]
-    parsed_pages = loader.parse_all(page_files, page_schema, 1)
-    pages = [
-        pg for f, p in zip(page_files, parsed_pages, strict=True) if p and (pg := loader.page(f, p))
-    ]
-    _unique(roles, "role", report)
-    _unique(pages, "page", report)
-    ordered, skills, departments = arranged(roles)
-    return Site(
-        config=config,
-        roles=ordered,
-        pages=tuple(sorted(pages, key=lambda p: p.slug)),
-        skills=skills,
-        departments=departments,
-        build_date=today,
-    )
-
-
-def role_order(role: Role) -> tuple[int, str, str]:
-    """Newest first, then by title and slug: the order of the site's roles everywhere."""
-    return (-role.date_posted.toordinal(), role.title.casefold(), role.slug)
-
-
-def arranged(
-    roles: Iterable[Role],
-) -> tuple[tuple[Role, ...], tuple[Skill, ...], tuple[Department, ...]]:
-    """The roles in the site's order, and the skills and teams of the open ones."""
-    ordered = tuple(sorted(roles, key=role_order))
-    listed = [r for r in ordered if r.listed]
-    return ordered, group_skills(listed), group_departments(listed)
-
-
 @contextmanager
 def collector_paused() -> Iterator[None]:
     """Python's garbage collector off while a large site's objects are made.
@@ -599,65 +572,3 @@ def collector_paused() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
-
-
-def _unique(items: list[Role] | list[Page], kind: str, report: Report) -> None:
-    """Two files that would write one URL are an error naming both."""
-    first: dict[str, Role | Page] = {}
-    for item in items:
-        other = first.setdefault(item.slug, item)
-        if other is not item:
-            report.error(
-                item.source,
-                1,
-                f"two {kind}s would be written to /{item.path}: {other.source} and {item.source}",
-            )
-
-
-def _most_used(spellings: Counter[str]) -> str:
-    """The spelling most roles use; ties go to the first in sorted order."""
-    return min(spellings.items(), key=lambda kv: (-kv[1], kv[0]))[0]
-
-
-def unique_slugs(members: Mapping[str, list[Role]], slug_of: Any) -> dict[str, str]:
-    """A slug per key; where slugs clash, the key with most roles keeps the plain one
-    and the others get -2, -3 ... (ties in sorted order)."""
-    taken: set[str] = set()
-    result = {}
-    for key in sorted(members, key=lambda k: (-len(members[k]), k)):
-        base = slug_of(key)
-        slug, n = base, 1
-        while slug in taken:
-            n += 1
-            slug = f"{base}-{n}"
-        taken.add(slug)
-        result[key] = slug
-    return result
-
-
-def group_skills(roles: Iterable[Role]) -> tuple[Skill, ...]:
-    spellings: dict[str, Counter[str]] = defaultdict(Counter)
-    members: dict[str, list[Role]] = defaultdict(list)
-    for role in roles:
-        for name in role.skills:
-            key = skill_key(name)
-            spellings[key][name] += 1
-            members[key].append(role)
-    slugs = unique_slugs(members, skill_slug)
-    skills = [Skill(k, _most_used(spellings[k]), slugs[k], tuple(members[k])) for k in spellings]
-    return tuple(sorted(skills, key=lambda s: (s.name.casefold(), s.slug)))
-
-
-def group_departments(roles: Iterable[Role]) -> tuple[Department, ...]:
-    spellings: dict[str, Counter[str]] = defaultdict(Counter)
-    members: dict[str, list[Role]] = defaultdict(list)
-    for role in roles:
-        if role.department:
-            key = skill_key(role.department)
-            spellings[key][role.department] += 1
-            members[key].append(role)
-    slugs = unique_slugs(members, lambda k: slugify(k) or "department")
-    departments = [
-        Department(_most_used(spellings[k]), slugs[k], tuple(members[k])) for k in spellings
-    ]
-    return tuple(sorted(departments, key=lambda d: d.name.casefold()))

@@ -70,10 +70,13 @@ def _feed(h: Any, value: Any) -> None:
 def _repr_says_all(cls: type) -> bool:
     """A dataclass holding no roles is small: its repr is a fast, complete fingerprint."""
     return all(
-        f.repr and "Role" not in str(f.type) and "Skill" not in str(f.type)
+        f.repr
+        and "Role" not in str(f.type)
+        and "Skill" not in str(f.type)
         and "Department" not in str(f.type)
-        for f in dataclasses.fields(cls) if f.compare
-    )  # fmt: skip
+        for f in dataclasses.fields(cls)
+        if f.compare
+    )
 
 
 def template_digests(env: jinja2.Environment) -> dict[str, str]:

@@ -30,9 +30,18 @@ def file_dates(folder: Path, tz: ZoneInfo) -> FileDates:
     if not folder.is_dir():
         return FileDates()
     cmd = [
-        "git", "-c", "core.quotepath=off", "log", "--no-renames", "--diff-filter=AM",
-        "--relative", "--name-status", f"--format={_MARK}%at", "--", ".",
-    ]  # fmt: skip
+        "git",
+        "-c",
+        "core.quotepath=off",
+        "log",
+        "--no-renames",
+        "--diff-filter=AM",
+        "--relative",
+        "--name-status",
+        f"--format={_MARK}%at",
+        "--",
+        ".",
+    ]
     try:
         out = subprocess.run(
             cmd, cwd=folder, capture_output=True, text=True, check=True, timeout=120
@@ -58,8 +67,12 @@ def git_head(folder: Path) -> str:
     """The commit checked out where `folder` is, or "" outside a git checkout."""
     try:
         return subprocess.run(
-            ["git", "rev-parse", "HEAD"], cwd=folder, capture_output=True, text=True,
-            check=True, timeout=30,
-        ).stdout.strip()  # fmt: skip
+            ["git", "rev-parse", "HEAD"],
+            cwd=folder,
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=30,
+        ).stdout.strip()
     except (OSError, subprocess.SubprocessError):
         return ""

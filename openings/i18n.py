@@ -37,9 +37,12 @@ def format_money(amount: float, currency: str, language: str) -> str:
     """`80000, EUR, en` -> `€80,000`; `80000, EUR, de` -> `80.000 €`."""
     if float(amount).is_integer():
         return format_currency(
-            amount, currency, format=_whole_pattern(language), locale=_locale(language),
+            amount,
+            currency,
+            format=_whole_pattern(language),
+            locale=_locale(language),
             currency_digits=False,
-        )  # fmt: skip
+        )
     return format_currency(amount, currency, locale=_locale(language))
 
 

@@ -11,7 +11,7 @@ from functools import cached_property
 from typing import Any, ClassVar
 
 from .config import SiteConfig
-from .urls import department_path, page_path, role_path, skill_display, skill_key, skill_path
+from .urls import department_path, page_path, role_path, skill_key, skill_path
 
 REMOTE_CHOICES = ("onsite", "hybrid", "remote")
 EMPLOYMENT_CHOICES = ("full-time", "part-time", "contract", "temporary", "internship")
@@ -269,7 +269,11 @@ class Site(Cached):
         """Roles for sitemap, feeds and jobs.json: open and not drafts."""
         return tuple(r for r in self.roles if r.indexable)
 
-    @property
+    @cached_property
+    def role_by_slug(self) -> Mapping[str, Role]:
+        return {r.slug: r for r in self.roles}
+
+    @cached_property
     def view(self) -> SiteView:
         return SiteView(
             pages=tuple(PageRef(p.title, p.path) for p in self.pages),
@@ -277,36 +281,3 @@ class Site(Cached):
             departments=tuple(d.ref for d in self.departments),
             roles=len(self.listed_roles),
         )
-
-    def role_skills(self, role: Role) -> list[tuple[str, Ref | None]]:
-        """A role's skills as (display name, skill page or None when it has none)."""
-        result: list[tuple[str, Ref | None]] = []
-        for name in role.skills:
-            skill = self.skill_by_key.get(skill_key(name))
-            result.append((skill.name, skill.ref) if skill else (skill_display(name), None))
-        return result
-
-    def related(self, role: Role, limit: int = 3) -> tuple[Role, ...]:
-        """Open roles like this one: same team and a shared skill, then same team, then
-        a shared skill; newest first within each. Stops looking once it has enough."""
-        team = self.department_by_key.get(skill_key(role.department))
-        team_roles = team.roles if team else ()
-        sharing = (r for key in sorted(role.skill_keys) if (s := self.skill_by_key.get(key))
-                   for r in s.roles)  # fmt: skip
-        picked: dict[str, Role] = {}
-        for pool in (
-            (r for r in team_roles if r.skill_keys & role.skill_keys),
-            iter(team_roles),
-            sharing,
-        ):
-            for other in pool:
-                if len(picked) == limit:
-                    return tuple(picked.values())
-                if other.slug != role.slug:  # the same role, maybe another copy
-                    picked.setdefault(other.slug, other)
-        return tuple(picked.values())
-
-    def department_of(self, role: Role) -> Ref | None:
-        """The role's team page, or None (no department, or the role is closed)."""
-        dept = self.department_by_key.get(skill_key(role.department)) if role.listed else None
-        return dept.ref if dept else None

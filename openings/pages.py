@@ -1,8 +1,10 @@
-"""Site -> the list of pages to write, each with its template and context. Pure.
+"""Site -> the plan: every output file, each a template and its context, or bytes.
 
-Every page gets the same base context (`site`, `config`, `meta`); templates are
-rendered elsewhere. The plan also holds the files that are not templates
-(jobs.json, .nojekyll, CNAME), so one list says everything the output contains.
+The plan is an index (output file -> what makes it: a kind and its subject), cheap to
+make for ten thousand roles and to compare with the last build's; `planned_page` gives
+the page itself. A page's context is made by a function of a Reader (openings.facts),
+which notes everything it hands out: those notes are the page's dependencies. Every
+page gets `meta`, `site` (read through the Reader) and the globals `config`, `theme`.
 """
 
 from __future__ import annotations
@@ -11,10 +13,12 @@ import datetime as dt
 import html
 import json
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from . import urls as u
+from .assemble import SKILL, TEAM
+from .facts import Reader, group_key
 from .models import (
     EMPLOYMENT_LABELS,
     REMOTE_LABELS,
@@ -27,10 +31,24 @@ from .models import (
 )
 from .structured import faq_page, job_entry, job_posting, jobs_json
 
-TEMPLATES = frozenset({
-    "index.html", "role.html", "skill.html", "skills.html", "department.html", "page.html",
-    "404.html", "feed.xml", "sitemap.xml", "robots.txt",
-})  # fmt: skip
+TEMPLATES = frozenset(
+    {
+        "index.html",
+        "role.html",
+        "skill.html",
+        "skills.html",
+        "department.html",
+        "page.html",
+        "404.html",
+        "feed.xml",
+        "sitemap.xml",
+        "robots.txt",
+    }
+)
+
+Entry = tuple[str, str]  # (kind, subject): what makes an output file
+Plan = dict[str, Entry]  # output file -> its entry, in the plan's order
+Memo = dict[tuple[str, ...], Any]  # roles' parts of files, by (file, role digest, ...)
 
 
 @dataclass(frozen=True)
@@ -46,41 +64,26 @@ class Meta:
 
 @dataclass(frozen=True)
 class PlannedPage:
-    """One output file: a template and its context, or finished bytes.
-
-    The context (or the bytes) may be given as a function, computed only when the
-    page is rendered; `inputs` (or a function giving them) then names what it is
-    computed from, which is what a build compares with the last one's to know whether
-    the page must be rendered again.
-    """
+    """One output file: a template and the function that makes its context, or the
+    function that makes its bytes. Both take a Reader."""
 
     path: str  # the URL path, relative to the site root
     source: str  # the file it comes from, for messages
     template: str | None = None
-    context: dict[str, Any] | Callable[[], dict[str, Any]] = field(default_factory=dict)
-    data: bytes | Callable[[], bytes] | None = None  # for files that are not templates
-    inputs: Any = None
-    # On a role's page, the other roles it shows (by slug), or a function giving them.
-    shows: tuple[str, ...] | Callable[[], tuple[str, ...]] = ()
+    context: Callable[[Reader], dict[str, Any]] | None = None
+    data: Callable[[Reader], bytes] | None = None  # for files that are not templates
 
     @property
     def output_file(self) -> str:
         return u.output_file(self.path)
 
-    def full_context(self) -> dict[str, Any]:
-        return self.context() if callable(self.context) else self.context
+    def full_context(self, reader: Reader) -> dict[str, Any]:
+        assert self.context is not None
+        return {"site": reader.view, **self.context(reader)}
 
-    def bytes(self) -> bytes:
+    def bytes(self, reader: Reader) -> bytes:
         assert self.data is not None
-        return self.data() if callable(self.data) else self.data
-
-    def fingerprint_inputs(self) -> Any:
-        if self.inputs is not None:
-            return self.inputs() if callable(self.inputs) else self.inputs
-        return self.bytes() if self.data is not None else self.full_context()
-
-    def shown(self) -> tuple[str, ...]:
-        return self.shows() if callable(self.shows) else self.shows
+        return self.data(reader)
 
 
 @dataclass(frozen=True)
@@ -92,7 +95,7 @@ class Choices:
     types: tuple[tuple[str, str], ...]
 
 
-def filter_choices(roles: tuple[Role, ...]) -> Choices:
+def filter_choices(roles: Sequence[RoleBrief]) -> Choices:
     locations = dict.fromkeys(loc for r in roles for loc in r.locations)
     remote = {r.remote for r in roles}
     types = {r.employment_type for r in roles}
@@ -103,26 +106,92 @@ def filter_choices(roles: tuple[Role, ...]) -> Choices:
     )
 
 
-def briefs(roles: tuple[Role, ...]) -> tuple[RoleBrief, ...]:
-    return tuple(r.brief for r in roles)
+def plan(site: Site) -> Plan:
+    """Every output file of the site and what makes it, in a fixed order.
+
+    An old address (`aliases:`) that another file would also write is left to
+    `collisions`, which says which two.
+    """
+    result: Plan = {
+        "index.html": ("index", ""),
+        "skills/index.html": ("skills", ""),
+        "404.html": ("404", ""),
+    }
+    of = u.output_file
+    result.update((of(u.role_path(r.slug)), ("role", r.slug)) for r in site.roles)
+    result.update((of(s.path), ("skill", s.key)) for s in site.skills)
+    result.update((of(d.path), ("dept", group_key(d))) for d in site.departments)
+    result.update((of(p.path), ("page", p.slug)) for p in site.pages)
+    result.update(
+        {
+            "feed.xml": ("feed", ""),
+            "sitemap.xml": ("sitemap", ""),
+            "robots.txt": ("robots", ""),
+            "jobs.json": ("jobs", ""),
+            "search.json": ("search", ""),
+            ".nojekyll": ("nojekyll", ""),
+        }
+    )
+    if site.config.cname:
+        result["CNAME"] = ("cname", "")
+    for role in site.roles:
+        for alias in role.aliases:
+            result.setdefault(of(alias), ("alias", role.slug))
+    return result
 
 
-Memo = dict[tuple[str, ...], Any]  # parts of files, by (file, role digest, ...)
+def collisions(site: Site) -> list[tuple[str, str, str]]:
+    """(output file, its owner, the other) for each old address that another file has."""
+    owners = {u.output_file(u.role_path(r.slug)): r.source for r in site.roles}
+    owners |= {u.output_file(p.path): p.source for p in site.pages}
+    for key in (
+        "index.html",
+        "skills/index.html",
+        "404.html",
+        "feed.xml",
+        "sitemap.xml",
+        "robots.txt",
+        "jobs.json",
+        "search.json",
+    ):
+        owners.setdefault(key, "openings")
+    owners |= {u.output_file(s.path): "content/roles" for s in site.skills}
+    owners |= {u.output_file(d.path): "content/roles" for d in site.departments}
+    found = []
+    for role in site.roles:
+        for alias in role.aliases:
+            rel = u.output_file(alias)
+            if rel in owners:
+                found.append((rel, owners[rel], role.source))
+            else:
+                owners[rel] = role.source
+    return found
 
 
 def plan_pages(site: Site, memo: Memo | None = None) -> list[PlannedPage]:
-    """Every page of the site, in a fixed order.
-
-    `memo` keeps each role's part of jobs.json and search.json; it may be kept between
-    builds of the same settings (see theme.partial_renderer).
-    """
-    others = site_pages(site, memo)
-    roles = [role_page(site, role) for role in site.roles]
-    moved = [redirect_page(site, role, alias) for role in site.roles for alias in role.aliases]
-    return others[:3] + roles + moved + others[3:]
+    """Every page of the site, in the plan's order."""
+    return [planned_page(site, rel, entry, memo) for rel, entry in plan(site).items()]
 
 
-def redirect_page(site: Site, role: Role, alias: str) -> PlannedPage:
+def planned_page(site: Site, rel: str, entry: Entry, memo: Memo | None = None) -> PlannedPage:
+    """The page of one plan entry. `memo` keeps each role's part of jobs.json and
+    search.json; it may be kept between builds of the same settings."""
+    kind, subject = entry
+    memo = {} if memo is None else memo
+    if kind == "role":
+        return role_page(site, site.role_by_slug[subject])
+    if kind == "skill":
+        return group_page(site, SKILL, site.skill_by_key[subject])
+    if kind == "dept":
+        return group_page(site, TEAM, site.department_by_key[subject])
+    if kind == "page":
+        return free_page(next(p for p in site.pages if p.slug == subject))
+    if kind == "alias":
+        return redirect_page(site, site.role_by_slug[subject], rel)
+    return SITE_PAGES[kind](site, memo)
+
+
+def redirect_page(site: Site, role: Role, rel: str) -> PlannedPage:
     """A small page at an old address that sends browsers and crawlers to the role's.
 
     It names only where the role is now (not its title), so editing the role's text
@@ -136,177 +205,169 @@ def redirect_page(site: Site, role: Role, alias: str) -> PlannedPage:
         f'<link rel="canonical" href="{target}">\n<meta name="robots" content="noindex">\n'
         f'<meta http-equiv="refresh" content="0; url={target}">\n</head>\n<body>\n'
         f'<p>This page has moved to <a href="{target}">{target}</a>.</p>\n</body>\n</html>\n'
-    )
-    return PlannedPage(alias, role.source, data=page.encode())
-
-
-def site_pages(site: Site, memo: Memo | None = None) -> list[PlannedPage]:
-    """Every page but the roles' own: these show roles only as briefs.
-
-    So they depend on the roles' briefs, the site's view and config, and the free pages;
-    `serve` relies on that to skip them when only the text of roles changed.
-    """
-    config = site.config
-    plan = [
-        _page(
-            "index.html",
-            u.INDEX,
-            "content/roles",
-            Meta(
-                config.title,
-                config.description or f"Open roles at {config.organization}",
-                u.INDEX,
-                "index",
-            ),
-            roles=lambda: briefs(site.listed_roles),
-            choices=lambda: filter_choices(site.listed_roles),
-        ),
-        _page(
-            "skills.html",
-            u.SKILLS,
-            "content/roles",
-            Meta("Skills", f"Open roles at {config.organization} by skill", u.SKILLS, "skills"),
-        ),
-        _page(
-            "404.html",
-            u.NOT_FOUND,
-            "theme",
-            Meta("Page not found", "This page does not exist.", u.NOT_FOUND, "404", noindex=True),
-        ),
-    ]
-    plan += [skill_page(site, skill) for skill in site.skills]
-    plan += [department_page(site, dept) for dept in site.departments]
-    plan += [free_page(site, page) for page in site.pages]
-    plan += feeds(site, {} if memo is None else memo)
-    return plan
-
-
-def _page(template: str, path: str, source: str, meta: Meta, **context: Any) -> PlannedPage:
-    """A page from a template; context values given as functions are computed when used."""
-    if not any(callable(v) for v in context.values()):
-        return PlannedPage(path, source, template, {"meta": meta, **context})
-    return PlannedPage(path, source, template, lambda: {
-        "meta": meta, **{k: v() if callable(v) else v for k, v in context.items()}
-    })  # fmt: skip
+    ).encode()
+    path = rel.removesuffix("index.html")
+    return PlannedPage(path, role.source, data=lambda reader: page)
 
 
 def role_page(site: Site, role: Role) -> PlannedPage:
-    """A role's page; what it shows of the site is worked out when first asked for."""
-    known: list[tuple[Any, ...]] = []
+    def context(reader: Reader) -> dict[str, Any]:
+        full = reader.role(role)
+        url = site.config.urls.absolute(full.path)
+        jsonld = [job_posting(full, site, url)] if full.indexable else []
+        if full.faq:
+            jsonld.append(faq_page(full.faq))
+        meta = Meta(full.title, full.description, full.path, "role", noindex=not full.indexable)
+        return {
+            "meta": meta,
+            "role": full,
+            "role_skills": reader.role_skills(role),
+            "department": reader.team_of(role),
+            "related": reader.related(role),
+            "jsonld": jsonld,
+        }
 
-    def parts() -> tuple[Any, ...]:
-        if not known:
-            known.append((site.role_skills(role), site.department_of(role),
-                          briefs(site.related(role))))  # fmt: skip
-        return known[0]
-
-    def context() -> dict[str, Any]:
-        role_skills, dept, related = parts()
-        url = site.config.urls.absolute(role.path)
-        jsonld = [job_posting(role, site, url)] if role.indexable else []
-        if role.faq:
-            jsonld.append(faq_page(role.faq))
-        meta = Meta(role.title, role.description, role.path, "role", noindex=not role.indexable)
-        return {"meta": meta, "role": role, "role_skills": role_skills, "department": dept,
-                "related": related, "jsonld": jsonld}  # fmt: skip
-
-    def inputs() -> str:
-        # All of the context follows from these (and from the config every page depends
-        # on); the reprs of the references are complete, and a digest stands for a role.
-        role_skills, dept, related = parts()
-        return f"{role.digest}|{role_skills!r}|{dept!r}|{','.join(r.digest for r in related)}"
-
-    return PlannedPage(role.path, role.source, "role.html", context, inputs=inputs,
-                       shows=lambda: tuple(r.slug for r in parts()[2]))  # fmt: skip
+    return PlannedPage(role.path, role.source, "role.html", context)
 
 
-def skill_page(site: Site, skill: Skill) -> PlannedPage:
-    n = len(skill.roles)
-    meta = Meta(
-        f"{skill.name} roles",
-        f"{n} open role{'s' * (n != 1)} at {site.config.organization} that ask for {skill.name}",
-        skill.path,
-        "skill",
-    )
-    return _page("skill.html", skill.path, "content/roles", meta, skill=skill.ref,
-                 roles=lambda: briefs(skill.roles))  # fmt: skip
+def group_page(site: Site, kind: str, group: Skill | Department) -> PlannedPage:
+    org = site.config.organization
+
+    def context(reader: Reader) -> dict[str, Any]:
+        ref = reader.group_ref(kind, group)
+        n = ref.count
+        roles = f"{n} open role{'s' * (n != 1)}"
+        if kind == SKILL:
+            meta = Meta(
+                f"{ref.name} roles", f"{roles} at {org} that ask for {ref.name}", ref.path, "skill"
+            )
+            return {"meta": meta, "skill": ref, "roles": reader.group_roles(kind, group)}
+        meta = Meta(f"{ref.name} roles", f"{roles} in {ref.name} at {org}", ref.path, "department")
+        return {"meta": meta, "department": ref, "roles": reader.group_roles(kind, group)}
+
+    template = "skill.html" if kind == SKILL else "department.html"
+    return PlannedPage(group.path, "content/roles", template, context)
 
 
-def department_page(site: Site, dept: Department) -> PlannedPage:
-    n = len(dept.roles)
-    meta = Meta(
-        f"{dept.name} roles",
-        f"{n} open role{'s' * (n != 1)} in {dept.name} at {site.config.organization}",
-        dept.path,
-        "department",
-    )
-    return _page("department.html", dept.path, "content/roles", meta, department=dept.ref,
-                 roles=lambda: briefs(dept.roles))  # fmt: skip
+def free_page(page: Page) -> PlannedPage:
+    def context(reader: Reader) -> dict[str, Any]:
+        own = reader.page(page)
+        meta = Meta(own.title, own.description, own.path, "page")
+        return {"meta": meta, "page": own, "jsonld": [faq_page(own.faq)] if own.faq else []}
+
+    return PlannedPage(page.path, page.source, "page.html", context)
 
 
-def free_page(site: Site, page: Page) -> PlannedPage:
-    meta = Meta(page.title, page.description, page.path, "page")
-    jsonld = [faq_page(page.faq)] if page.faq else []
-    return _page("page.html", page.path, page.source, meta, page=page, jsonld=jsonld)
+def _fixed(
+    template: str,
+    path: str,
+    source: str,
+    meta: Meta,
+    more: Callable[[Reader], dict[str, Any]] | None = None,
+) -> PlannedPage:
+    def context(reader: Reader) -> dict[str, Any]:
+        return {"meta": meta, **(more(reader) if more else {})}
+
+    return PlannedPage(path, source, template, context)
 
 
-def feeds(site: Site, memo: Memo) -> list[PlannedPage]:
+def _index(site: Site, memo: Memo) -> PlannedPage:
     config = site.config
+    meta = Meta(
+        config.title, config.description or f"Open roles at {config.organization}", u.INDEX, "index"
+    )
 
-    def listed() -> tuple[RoleBrief, ...]:
-        return briefs(site.indexable_roles)
+    def more(reader: Reader) -> dict[str, Any]:
+        roles = reader.listed()
+        return {"roles": roles, "choices": filter_choices(roles)}
 
-    plan = [
-        _page(
-            "feed.xml",
-            u.FEED,
-            "content/roles",
-            Meta(f"{config.title}: open roles", config.description, u.FEED, "feed"),
-            roles=listed,
-            updated=lambda: max((r.updated for r in listed()), default=site.build_date),
-        ),
-        PlannedPage(
-            u.SITEMAP,
-            "content",
-            "sitemap.xml",
-            lambda: {
-                "meta": Meta("Sitemap", "", u.SITEMAP, "sitemap"),
-                "entries": sitemap_entries(site),
-            },
-            inputs=lambda: (listed(), site.view, site.pages),  # the entries come from these
-        ),
-        _page("robots.txt", u.ROBOTS, "theme", Meta("robots.txt", "", u.ROBOTS, "robots")),
-        PlannedPage(
-            u.JOBS_JSON,
-            "content/roles",
-            data=lambda: jobs_file(site, listed(), memo),
-            inputs=lambda: (listed(), config, site.build_date),
-        ),
-        PlannedPage(
-            u.SEARCH,
-            "content/roles",
-            data=lambda: search_file(site, briefs(site.listed_roles), memo),
-            inputs=lambda: (briefs(site.listed_roles), config),
-        ),
-        PlannedPage(".nojekyll", "openings", data=b""),
-    ]
-    if config.cname:
-        plan.append(PlannedPage("CNAME", config.path, data=(config.cname + "\n").encode()))
-    return plan
+    return _fixed("index.html", u.INDEX, "content/roles", meta, more)
 
 
-def sitemap_entries(site: Site) -> list[tuple[str, dt.date]]:
+def _skills(site: Site, memo: Memo) -> PlannedPage:
+    org = site.config.organization
+    meta = Meta("Skills", f"Open roles at {org} by skill", u.SKILLS, "skills")
+    return _fixed("skills.html", u.SKILLS, "content/roles", meta)
+
+
+def _not_found(site: Site, memo: Memo) -> PlannedPage:
+    meta = Meta("Page not found", "This page does not exist.", u.NOT_FOUND, "404", noindex=True)
+    return _fixed("404.html", u.NOT_FOUND, "theme", meta)
+
+
+def _feed(site: Site, memo: Memo) -> PlannedPage:
+    config = site.config
+    meta = Meta(f"{config.title}: open roles", config.description, u.FEED, "feed")
+
+    def more(reader: Reader) -> dict[str, Any]:
+        roles = reader.indexable()
+        return {"roles": roles, "updated": max((r.updated for r in roles), default=reader.today())}
+
+    return _fixed("feed.xml", u.FEED, "content/roles", meta, more)
+
+
+def _sitemap(site: Site, memo: Memo) -> PlannedPage:
+    meta = Meta("Sitemap", "", u.SITEMAP, "sitemap")
+    return _fixed(
+        "sitemap.xml",
+        u.SITEMAP,
+        "content",
+        meta,
+        lambda reader: {"entries": sitemap_entries(site, reader)},
+    )
+
+
+def _robots(site: Site, memo: Memo) -> PlannedPage:
+    return _fixed("robots.txt", u.ROBOTS, "theme", Meta("robots.txt", "", u.ROBOTS, "robots"))
+
+
+def _jobs(site: Site, memo: Memo) -> PlannedPage:
+    return PlannedPage(
+        u.JOBS_JSON, "content/roles", data=lambda reader: jobs_file(site, reader, memo)
+    )
+
+
+def _search(site: Site, memo: Memo) -> PlannedPage:
+    return PlannedPage(
+        u.SEARCH, "content/roles", data=lambda reader: search_file(site, reader.listed(), memo)
+    )
+
+
+def _nojekyll(site: Site, memo: Memo) -> PlannedPage:
+    return PlannedPage(".nojekyll", "openings", data=lambda reader: b"")
+
+
+def _cname(site: Site, memo: Memo) -> PlannedPage:
+    data = (site.config.cname + "\n").encode()
+    return PlannedPage("CNAME", site.config.path, data=lambda reader: data)
+
+
+SITE_PAGES: dict[str, Callable[[Site, Memo], PlannedPage]] = {
+    "index": _index,
+    "skills": _skills,
+    "404": _not_found,
+    "feed": _feed,
+    "sitemap": _sitemap,
+    "robots": _robots,
+    "jobs": _jobs,
+    "search": _search,
+    "nojekyll": _nojekyll,
+    "cname": _cname,
+}
+
+
+def sitemap_entries(site: Site, reader: Reader) -> list[tuple[str, dt.date]]:
     """(path, lastmod) for every page a search engine should index."""
-    listed = site.indexable_roles
-    newest = max((r.updated for r in listed), default=site.build_date)
+    listed = reader.indexable()
+    newest = max((r.updated for r in listed), default=reader.today())
     entries = [(u.INDEX, newest), (u.SKILLS, newest)]
     entries += [(r.path, r.updated) for r in listed]
-    groups: tuple[Skill | Department, ...] = (*site.skills, *site.departments)
-    for group in groups:
-        roles = [r for r in group.roles if r.indexable]
-        if roles:
-            entries.append((group.path, max(r.updated for r in roles)))
-    entries += [(p.path, p.updated) for p in site.pages]
+    for kind, groups in ((SKILL, site.skills), (TEAM, site.departments)):
+        for group in groups:
+            roles = [r for r in reader.group_roles(kind, group) if r.indexable]
+            if roles:
+                entries.append((group.path, max(r.updated for r in roles)))
+    entries += [(p.path, p.updated) for p in reader.pages()]
     return entries
 
 
@@ -336,8 +397,11 @@ def search_file(site: Site, roles: Sequence[RoleBrief], memo: Memo) -> bytes:
     return ("[" + ",".join(_parts(memo, u.SEARCH, roles, part)) + "]\n").encode()
 
 
-def jobs_file(site: Site, roles: Sequence[RoleBrief], memo: Memo) -> bytes:
+def jobs_file(site: Site, reader: Reader, memo: Memo) -> bytes:
     """jobs.json, as to_json(jobs_json(...)) writes it, joined from each role's part."""
+    roles = reader.indexable()
+    if not roles:
+        reader.today()  # the date it was last updated is the build's
     head = to_json(jobs_json(site, roles, with_jobs=False)).decode()
     if not roles:
         return head.encode()

@@ -91,8 +91,9 @@ def _child(func: Callable[[Sequence[T]], list[R]], chunk: Sequence[T], send: Con
 class Started(Generic[R]):
     """Work started by `fork_start`; `result()` waits for it."""
 
-    def __init__(self, func: Callable[[], R], process: object = None,
-                 receive: Connection | None = None) -> None:  # fmt: skip
+    def __init__(
+        self, func: Callable[[], R], process: object = None, receive: Connection | None = None
+    ) -> None:
         self._func = func
         self._process = process
         self._receive = receive

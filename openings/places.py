@@ -22,11 +22,21 @@ from babel import Locale
 REGION_COUNTRIES = ("US", "CA", "AU")
 # Everyday names for countries that neither ISO 3166 nor CLDR lists.
 ALIASES = {
-    "uk": "GB", "u.k.": "GB", "great britain": "GB", "england": "GB", "scotland": "GB",
-    "wales": "GB", "northern ireland": "GB", "u.s.": "US", "u.s.a.": "US",
-    "holland": "NL", "the netherlands": "NL",
-    "uae": "AE", "korea": "KR", "turkey": "TR",
-}  # fmt: skip
+    "uk": "GB",
+    "u.k.": "GB",
+    "great britain": "GB",
+    "england": "GB",
+    "scotland": "GB",
+    "wales": "GB",
+    "northern ireland": "GB",
+    "u.s.": "US",
+    "u.s.a.": "US",
+    "holland": "NL",
+    "the netherlands": "NL",
+    "uae": "AE",
+    "korea": "KR",
+    "turkey": "TR",
+}
 
 
 @dataclass(frozen=True)

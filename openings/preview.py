@@ -53,8 +53,10 @@ class Preview:
         root = options.root
         self.watcher = Watcher(
             [self.options.content_dir, root / "themes", root / "templates"],
-            self.on_change, ignore=[output], settle=settle,
-        )  # fmt: skip
+            self.on_change,
+            ignore=[output],
+            settle=settle,
+        )
 
     @property
     def url(self) -> str:

@@ -11,6 +11,7 @@ import pytest
 from conftest import build, html, role, site_pages
 
 from openings.errors import BuildFailed
+from openings.facts import Reader, facts_of
 from openings.pages import plan_pages
 
 PREFIX = "/careers/"
@@ -53,10 +54,11 @@ def test_role_context_has_no_job_posting_when_closed(write_site):
     })  # fmt: skip
     site = build(root, write=False).site
     pages = {p.path: p for p in plan_pages(site)}
-    assert [d["@type"] for d in pages["roles/open/"].full_context()["jsonld"]] == ["JobPosting"]
-    assert pages["roles/shut/"].full_context()["jsonld"] == []
-    assert pages["roles/shut/"].full_context()["meta"].noindex
-    assert pages[""].full_context()["roles"] == (site.roles[0].brief,)
+    reader = Reader(site, facts_of(site))
+    assert [d["@type"] for d in pages["roles/open/"].full_context(reader)["jsonld"]] == ["JobPosting"]
+    assert pages["roles/shut/"].full_context(reader)["jsonld"] == []
+    assert pages["roles/shut/"].full_context(reader)["meta"].noindex
+    assert pages[""].full_context(reader)["roles"] == (site.roles[0].brief,)
 
 
 def test_lists_show_briefs_without_the_roles_text(write_site):
@@ -66,15 +68,16 @@ def test_lists_show_briefs_without_the_roles_text(write_site):
     })  # fmt: skip
     site = build(root, write=False).site
     pages = {p.path: p for p in plan_pages(site)}
+    reader = Reader(site, facts_of(site))
     shown = [
-        *pages[""].full_context()["roles"],
-        *pages["skills/go/"].full_context()["roles"],
-        *pages["departments/data/"].full_context()["roles"],
-        *pages["feed.xml"].full_context()["roles"],
-        *pages["roles/a/"].full_context()["related"],
+        *pages[""].full_context(reader)["roles"],
+        *pages["skills/go/"].full_context(reader)["roles"],
+        *pages["departments/data/"].full_context(reader)["roles"],
+        *pages["feed.xml"].full_context(reader)["roles"],
+        *pages["roles/a/"].full_context(reader)["related"],
     ]
     assert shown and all(not hasattr(r, "body_html") and not hasattr(r, "faq") for r in shown)
-    assert pages["skills/go/"].full_context()["skill"].count == 2
+    assert pages["skills/go/"].full_context(reader)["skill"].count == 2
     # A brief changes with what lists show, and not with the text of the role.
     alpha = site.roles[0] if site.roles[0].title == "Alpha" else site.roles[1]
     edited = dataclasses.replace(alpha, body_html="<p>Other text.</p>")

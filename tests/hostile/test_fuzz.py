@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from openings.builder import BuildOptions, build_site
-from openings.content import group_skills
+from openings.assemble import group_skills
 from openings.errors import BuildFailed
 from openings.markdown import MarkdownRenderer
 from openings.models import Role

@@ -1,0 +1,213 @@
+"""Roles and pages -> the Site: its order, its skills and its teams. Pure.
+
+`assemble` makes a site from scratch; `reassemble` makes the next one from the last
+after some roles changed, reusing every part they do not touch (the same objects), so
+an edit of one role among ten thousand costs a few lookups, and says which groups it
+touched. Both give equal sites for equal roles: the tests hold them to that.
+"""
+
+from __future__ import annotations
+
+import bisect
+import dataclasses
+import datetime as dt
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from .config import SiteConfig
+from .errors import Report
+from .models import Department, Page, Role, Site, Skill
+from .urls import skill_key, skill_slug, slugify
+
+SKILL = "skill"
+TEAM = "dept"
+
+
+@dataclass(frozen=True)
+class Touched:
+    """What `reassemble` changed: the groups (kind, key) that are new, gone or different."""
+
+    groups: frozenset[tuple[str, str]]
+
+
+def role_order(role: Role) -> tuple[int, str, str]:
+    """Newest first, then by title and slug: the order of the site's roles everywhere."""
+    return (-role.date_posted.toordinal(), role.title.casefold(), role.slug)
+
+
+def assemble(
+    config: SiteConfig, roles: Iterable[Role], pages: Iterable[Page], today: dt.date
+) -> Site:
+    ordered = tuple(sorted(roles, key=role_order))
+    listed = [r for r in ordered if r.listed]
+    return Site(
+        config,
+        ordered,
+        tuple(sorted(pages, key=lambda p: p.slug)),
+        _skills(_members(listed, SKILL), {}),
+        _teams(_members(listed, TEAM), {}),
+        today,
+    )
+
+
+def reassemble(
+    site: Site, gone: Sequence[Role], new: Sequence[Role], pages: tuple[Page, ...] | None = None
+) -> tuple[Site, Touched]:
+    """The site with the roles `gone` taken out and `new` put in (and `pages`, if given)."""
+    roles = list(site.roles)
+    for role in gone:
+        roles.remove(role)
+    for role in new:
+        bisect.insort(roles, role, key=role_order)
+    groups: set[tuple[str, str]] = set()
+    for role in (*gone, *new):
+        if role.listed:
+            groups.update((SKILL, key) for key in role.skill_keys)
+            if role.department:
+                groups.add((TEAM, skill_key(role.department)))
+    skills = _regroup(site.skills, SKILL, groups, gone, new)
+    teams = _regroup(site.departments, TEAM, groups, gone, new)
+    old_skills = {s.key: s for s in site.skills}
+    old_teams = {skill_key(d.name): d for d in site.departments}
+    new_skills = _skills(skills, old_skills)
+    new_teams = _teams(teams, old_teams)
+    for kind, old, now in (
+        (SKILL, old_skills, {s.key: s for s in new_skills}),
+        (TEAM, old_teams, {skill_key(d.name): d for d in new_teams}),
+    ):
+        groups.update((kind, k) for k in old.keys() | now.keys() if old.get(k) is not now.get(k))
+    result = Site(
+        site.config,
+        tuple(roles),
+        site.pages if pages is None else pages,
+        new_skills,
+        new_teams,
+        site.build_date,
+    )
+    return result, Touched(frozenset(groups))
+
+
+def group_skills(listed: Iterable[Role]) -> tuple[Skill, ...]:
+    """The skills of these roles, each with its roles in their order."""
+    return _skills(_members(listed, SKILL), {})
+
+
+def _group_keys(role: Role, kind: str) -> Iterable[str]:
+    if kind == SKILL:
+        return role.skill_keys
+    return (skill_key(role.department),) if role.department else ()
+
+
+def _members(listed: Iterable[Role], kind: str) -> dict[str, list[Role]]:
+    members: dict[str, list[Role]] = defaultdict(list)
+    for role in listed:
+        for key in _group_keys(role, kind):
+            members[key].append(role)
+    return members
+
+
+def _regroup(
+    groups: Sequence[Skill] | Sequence[Department],
+    kind: str,
+    touched: set[tuple[str, str]],
+    gone: Sequence[Role],
+    new: Sequence[Role],
+) -> dict[str, list[Role] | tuple[Role, ...]]:
+    """Each group's members after the change: the touched ones' lists made again."""
+    members: dict[str, list[Role] | tuple[Role, ...]] = {}
+    for group in groups:
+        members[group.key if isinstance(group, Skill) else skill_key(group.name)] = group.roles
+    for k in {k for g, k in touched if g == kind}:
+        roles = list(members.get(k, ()))
+        for role in gone:
+            if role.listed and k in _group_keys(role, kind):
+                roles.remove(role)
+        for role in new:
+            if role.listed and k in _group_keys(role, kind):
+                bisect.insort(roles, role, key=role_order)
+        if roles:
+            members[k] = roles
+        else:
+            members.pop(k, None)
+    return members
+
+
+def _spelling(role: Role, key: str, kind: str) -> str:
+    if kind == TEAM:
+        return role.department
+    return next(name for name in role.skills if skill_key(name) == key)
+
+
+def _most_used(roles: Iterable[Role], key: str, kind: str) -> str:
+    """The spelling most roles use; ties go to the first in sorted order."""
+    spellings = Counter(_spelling(r, key, kind) for r in roles)
+    return min(spellings.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+
+
+def unique_slugs(members: Mapping[str, Sequence[Any]], slug_of: Any) -> dict[str, str]:
+    """A slug per key; where slugs clash, the key with most roles keeps the plain one
+    and the others get -2, -3 ... (ties in sorted order)."""
+    taken: set[str] = set()
+    result = {}
+    for key in sorted(members, key=lambda k: (-len(members[k]), k)):
+        base = slug_of(key)
+        slug, n = base, 1
+        while slug in taken:
+            n += 1
+            slug = f"{base}-{n}"
+        taken.add(slug)
+        result[key] = slug
+    return result
+
+
+def _skills(members: Mapping[str, Sequence[Role]], old: Mapping[str, Skill]) -> tuple[Skill, ...]:
+    slugs = unique_slugs(members, skill_slug)
+    result = []
+    for key, roles in members.items():
+        was = old.get(key)
+        if was is not None and was.roles is roles and was.slug == slugs[key]:
+            result.append(was)  # untouched: the same object
+        else:
+            result.append(Skill(key, _most_used(roles, key, SKILL), slugs[key], tuple(roles)))
+    return tuple(sorted(result, key=lambda s: (s.name.casefold(), s.slug)))
+
+
+def _teams(
+    members: Mapping[str, Sequence[Role]], old: Mapping[str, Department]
+) -> tuple[Department, ...]:
+    slugs = unique_slugs(members, lambda k: slugify(k) or "department")
+    result = []
+    for key, roles in members.items():
+        was = old.get(key)
+        if was is not None and was.roles is roles and was.slug == slugs[key]:
+            result.append(was)
+        else:
+            result.append(Department(_most_used(roles, key, TEAM), slugs[key], tuple(roles)))
+    return tuple(sorted(result, key=lambda d: (d.name.casefold(), d.slug)))
+
+
+def check_unique(items: Sequence[Role] | Sequence[Page], kind: str, report: Report) -> None:
+    """Two files that would write one URL are an error naming both."""
+    first: dict[str, Role | Page] = {}
+    for item in items:
+        other = first.setdefault(item.slug, item)
+        if other is not item:
+            report.error(
+                item.source,
+                1,
+                f"two {kind}s would be written to /{item.path}: {other.source} and {item.source}",
+            )
+
+
+def without_text(site: Site) -> Site:
+    """The site with roles that have no body or FAQ: what lists and state need of them."""
+    stripped = {
+        r: dataclasses.replace(r, body_html="", faq=()) for r in site.roles if r.body_html or r.faq
+    }
+    if not stripped:
+        return site
+    return assemble(
+        site.config, (stripped.get(r, r) for r in site.roles), site.pages, site.build_date
+    )

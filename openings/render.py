@@ -1,0 +1,105 @@
+"""Render planned pages, each with a Reader that notes what it read.
+
+Pages are spread over forked processes when there are many (see openings.parallel);
+each process hands every page's bytes to the sink as it renders it (the sink writes
+them), and sends back only the problems, what each page read and what the sink said.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from .errors import Problem, Report
+from .facts import SETTINGS, Key, Reader, template_key
+from .models import Role, Site
+from .pages import PlannedPage
+from .parallel import MIN_ITEMS, fork_map
+from .theme import template_error
+
+Sink = Callable[[str, bytes], Any]  # (output file, bytes) -> what to remember of it
+
+
+@dataclass
+class Rendered:
+    """What rendering found: problems, and per output file its reads and its sink's word."""
+
+    problems: list[Problem] = field(default_factory=list)
+    reads: dict[str, dict[Key, str]] = field(default_factory=dict)
+    queries: dict[Key, tuple[tuple[Key, ...], str]] = field(default_factory=dict)
+    sunk: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Renderer:
+    env: jinja2.Environment
+    site: Site
+    facts: Mapping[Key, str] | None  # None: nothing is noted (a build that keeps nothing)
+    full: Callable[[Role], Role] | None  # a role with its text, when the site has none
+    root: Path  # the project, for messages
+    output: Path
+
+    def render(self, page: PlannedPage, report: Report) -> tuple[bytes | None, Reader]:
+        reader = Reader(self.site, self.facts if self.facts is not None else _Anything(), self.full)
+        reader.note(SETTINGS)
+        if page.data is not None:
+            return page.bytes(reader), reader
+        assert page.template is not None
+        reader.note(template_key(page.template))
+        try:
+            template = self.env.get_template(page.template)
+            return template.render(page.full_context(reader)).encode("utf-8"), reader
+        except Exception as exc:  # a site's template can raise anything: {{ 10 // 0 }}
+            template_error(exc, page.template, report)
+            return None, reader
+
+    def render_all(self, pages: Sequence[PlannedPage], sink: Sink, jobs: int) -> Rendered:
+        """Render `pages` in up to `jobs` processes, handing each page's bytes to `sink`."""
+
+        def share(chunk: Sequence[Sequence[PlannedPage]]) -> list[Rendered]:
+            return [self._render_share(part, sink) for part in chunk]
+
+        # Interleaved, so each process gets its share of the long listing pages.
+        jobs = max(1, min(jobs, len(pages) // MIN_ITEMS or 1))
+        shares = [pages[i::jobs] for i in range(jobs)]
+        result = Rendered()
+        for part in fork_map(share, shares, jobs, min_items=1):
+            result.problems += part.problems
+            result.reads |= part.reads
+            result.queries |= part.queries
+            result.sunk |= part.sunk
+        return result
+
+    def _render_share(self, pages: Sequence[PlannedPage], sink: Sink) -> Rendered:
+        own = Report(self.root)
+        result = Rendered()
+        try:
+            for page in pages:
+                data, reader = self.render(page, own)
+                if data is None or own.has_errors:
+                    continue
+                rel = page.output_file
+                result.sunk[rel] = sink(rel, data)
+                if self.facts is not None:
+                    result.reads[rel] = reader.got
+                    result.queries |= reader.queries
+        except OSError as exc:  # say it; the parent stops
+            own.error(self.output, 1, write_error(exc))
+        result.problems = own.problems
+        return result
+
+
+class _Anything(dict[Key, str]):
+    """Facts for a build that notes nothing: every key has the empty digest."""
+
+    def __missing__(self, key: Key) -> str:
+        return ""
+
+
+def write_error(exc: OSError) -> str:
+    where = f" {exc.filename}" if exc.filename else ""
+    return f"cannot write the site{where}: {exc.strerror or exc}; the previous output is unchanged"

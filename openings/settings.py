@@ -1,0 +1,121 @@
+"""What every page of a build depends on: the site's config, its theme and templates,
+the moment of the build, the static files. Read first, and digested into one value:
+a build whose settings differ from the last build's starts afresh.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import jinja2
+
+from . import i18n
+from .cache import code_digest
+from .config import SiteConfig, load_config
+from .dates import build_moment, iso_datetime, start_of_day
+from .errors import BuildFailed, Report, SiteError
+from .fingerprint import digest_of, template_digests
+from .output import StaticFile, check_output_dir, static_files
+from .pages import TEMPLATES
+from .structured import script_json
+from .theme import PARTIALS, Theme, check_templates, load_theme, make_env, page_ids
+from .urls import ASSETS, skill_key
+
+
+@dataclass(frozen=True)
+class Settings:
+    config: SiteConfig
+    theme: Theme
+    moment: dt.datetime  # when the build happens, in the site's time zone
+    env: jinja2.Environment
+    page_ids: frozenset[str]  # the ids the theme's templates write
+    statics: list[StaticFile]
+    templates: dict[str, str]  # template -> digest of it and all it uses
+    parts: dict[tuple[str, ...], Any]  # roles' parts of lists, rendered once (pages.Memo)
+    digest: str
+
+    @property
+    def today(self) -> dt.date:
+        return self.moment.date()
+
+
+def read_settings(
+    root: Path,
+    content_dir: Path,
+    report: Report,
+    environ: Mapping[str, str],
+    *,
+    overrides: dict[str, str],
+    drafts: bool,
+    output: tuple[Path, list[Path]] | None = None,
+    bytecode: jinja2.BytecodeCache | None = None,
+) -> Settings:
+    """Read the settings; raise BuildFailed after reporting every problem found.
+
+    `output`, when given, is the output folder to check, with the folders it must not
+    replace.
+    """
+    try:
+        config = load_config(content_dir, report, overrides)
+        if output is not None:
+            check_output_dir(output[0], root, output[1])
+        theme = load_theme(root, config.theme, config.path)
+        moment = site_moment(config, environ)
+    except SiteError as exc:
+        report.error(exc.problem.path, exc.problem.line, exc.problem.message, exc.problem.column)
+        raise BuildFailed(sorted(report.problems)) from None
+    parts: dict[tuple[str, ...], Any] = {}
+    env = make_env(
+        root, theme, template_filters(config), {"config": config, "theme": theme}, parts, bytecode
+    )
+    check_templates(env, set(TEMPLATES), report)
+    report.raise_if_errors()
+    statics = static_files(
+        static_sources(theme, content_dir), report, inside=(root, *theme.folders)
+    )
+    report.raise_if_errors()
+    ids = page_ids(root, theme)
+    templates = template_digests(env)
+    partials = [templates.get(name, "") for name in PARTIALS]
+    digest = digest_of(repr(config), repr(theme), drafts, sorted(ids), code_digest(), partials)
+    return Settings(config, theme, moment, env, ids, statics, templates, parts, digest)
+
+
+def static_sources(theme: Theme, content_dir: Path) -> list[tuple[Path, str]]:
+    """Theme files go under assets/; the site's content/static/ at the root."""
+    return [(d, ASSETS) for d in theme.static_dirs] + [(content_dir / "static", "")]
+
+
+def site_moment(config: SiteConfig, environ: Mapping[str, str]) -> dt.datetime:
+    """When the build happens, in the site's time zone (SOURCE_DATE_EPOCH if set)."""
+    try:
+        return build_moment(ZoneInfo(config.timezone), environ)
+    except ValueError as exc:
+        raise SiteError(config.path, 1, str(exc)) from None
+
+
+def template_filters(config: SiteConfig) -> dict[str, Any]:
+    urls, language, tz = config.urls, config.language, ZoneInfo(config.timezone)
+
+    def datetime(value: dt.date) -> str:
+        """RFC 3339, as Atom wants it: a date is the start of that day on the site."""
+        if not isinstance(value, dt.datetime):
+            value = start_of_day(value, tz)
+        return iso_datetime(value)
+
+    return {
+        "url": urls.href,
+        "absolute_url": urls.absolute,
+        "date": lambda day: i18n.format_date(day, language),
+        "salary": lambda pay: i18n.format_pay(pay.min, pay.max, pay.currency, pay.period, language),
+        "iso": lambda value: value.isoformat(),
+        "skill_key": skill_key,
+        "datetime": datetime,
+        "plural": lambda n, one, many: one if n == 1 else many,
+        "script_json": script_json,
+    }

@@ -1,0 +1,279 @@
+"""content/ -> the Site, read afresh or from the last build's: only the files that
+changed are read again, and the site is reassembled around them (openings.assemble).
+
+A file counts as changed when its size, time or inode differ from the last build's
+record of it and, where its bytes were hashed (the build cache), when they differ too;
+or when git gives it other dates. A file that had errors has no record, so the next
+build reads it again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from .advice import role_warnings
+from .assemble import Touched, assemble, check_unique, reassemble
+from .cache import BuildCache
+from .config import SiteConfig
+from .content import (
+    PAGES_DIR,
+    ROLES_DIR,
+    ContentLoader,
+    ParseCache,
+    collector_paused,
+    content_files,
+    is_content_name,
+    page_schema,
+    role_schema,
+)
+from .errors import Problem, Report
+from .gitdates import FileDates, file_dates, git_head
+from .markdown import MarkdownRenderer
+from .models import Page, Role, Site
+
+FileMark = tuple[int, int, int, str]  # size, mtime (ns), inode, and the key of its bytes
+
+
+@dataclass
+class Content:
+    """The site and what the next build needs to read only what changed."""
+
+    site: Site
+    files: dict[str, FileMark]  # the role and page files read without errors
+    problems: dict[str, list[Problem]]  # each file's warnings
+    dates: FileDates
+    head: str
+    gone: tuple[Role, ...] = ()  # the last site's roles taken out, and those put in:
+    new: tuple[Role, ...] = ()
+    touched: Touched | None = None  # None: the site was assembled afresh
+
+
+@dataclass
+class Reading:
+    """What reading needs besides the files: settings, caches, and the last build."""
+
+    root: Path
+    content_dir: Path
+    config: SiteConfig
+    renderer: MarkdownRenderer
+    today: dt.date
+    drafts: bool
+    jobs: int = 1
+    memory: ParseCache | None = None
+    disk: BuildCache | None = None
+    reserved: frozenset[str] = field(default_factory=frozenset)
+
+    def loader(self, report: Report, dates: FileDates) -> ContentLoader:
+        return ContentLoader(
+            self.root, self.config, self.renderer, report, self.today, dates, self.memory, self.disk
+        )
+
+
+def read_all(reading: Reading, report: Report) -> Content:
+    """Read every role and page file."""
+    folder = reading.content_dir
+    head = git_head(folder)
+    dates = file_dates(folder, _tz(reading.config))
+    loader = reading.loader(report, dates)
+    files: dict[str, FileMark] = {}
+    problems: dict[str, list[Problem]] = {}
+    role_files = content_files(folder / ROLES_DIR)
+    page_files = content_files(folder / PAGES_DIR)
+    if reading.memory is not None:
+        reading.memory.keep_only([*role_files, *page_files])
+    with collector_paused():  # millions of objects, all to live as long as the site
+        roles = _roles(reading, loader, role_files, files, problems, reading.jobs)
+    pages = _pages(reading, loader, page_files, files, problems)
+    check_unique(roles, "role", report)
+    check_unique(pages, "page", report)
+    site = assemble(reading.config, roles, pages, reading.today)
+    return Content(site, files, problems, dates, head)
+
+
+def read_changes(
+    reading: Reading,
+    report: Report,
+    last: Site,
+    marks: dict[str, FileMark],
+    problems: dict[str, list[Problem]],
+    dates: FileDates,
+    head: str,
+    hint: Iterable[Path] | None = None,
+) -> Content:
+    """Read the role files that changed since the last build (`marks`), and the pages.
+
+    `hint`, when given, names every file that may have changed (the watcher's word);
+    otherwise each role file is looked at.
+    """
+    folder = reading.content_dir
+    now_head = git_head(folder)
+    now_dates = dates if now_head == head else file_dates(folder, _tz(reading.config))
+    roles_dir = folder / ROLES_DIR
+    loader = reading.loader(report, now_dates)
+    candidates = _candidates(loader, roles_dir, marks, hint)
+    candidates |= {roles_dir / name for name in _redated(dates, now_dates)}
+    files, problems = dict(marks), dict(problems)
+    by_source = {r.source: r for r in last.roles}
+    gone: list[Role] = []
+    changed: list[Path] = []
+    for path in sorted(candidates):
+        rel = report.display(path)
+        files.pop(rel, None)
+        problems.pop(rel, None)
+        if (old := by_source.get(rel)) is not None:
+            gone.append(old)
+        if is_content_name(path.name) and path.is_file():
+            changed.append(path)
+    new = _roles(reading, loader, changed, files, problems, 1)
+    kept = {r.slug: r for r in last.roles if r not in gone}
+    for role in new:
+        if (other := kept.get(role.slug)) is not None:
+            report.error(
+                role.source,
+                1,
+                f"two roles would be written to /{role.path}: {other.source} and {role.source}",
+            )
+        kept[role.slug] = role
+    pages_prefix = report.display(folder / PAGES_DIR) + "/"
+    for rel in [r for r in files.keys() | problems.keys() if r.startswith(pages_prefix)]:
+        files.pop(rel, None)
+        problems.pop(rel, None)
+    pages = _pages(reading, loader, content_files(folder / PAGES_DIR), files, problems)
+    check_unique(pages, "page", report)
+    site, touched = reassemble(last, gone, new, tuple(sorted(pages, key=lambda p: p.slug)))
+    return Content(site, files, problems, now_dates, now_head, tuple(gone), tuple(new), touched)
+
+
+def _candidates(
+    loader: ContentLoader, roles_dir: Path, marks: dict[str, FileMark], hint: Iterable[Path] | None
+) -> set[Path]:
+    """The role files that may have changed: new, gone, or another size, time or inode."""
+    prefix = loader.report.display(roles_dir) + "/"
+    folder = roles_dir.absolute()
+    if hint is not None:
+        hinted = {Path(p).absolute() for p in hint}
+        if not any(p == folder or p.is_dir() for p in hinted):  # else: look at them all
+            return {
+                p
+                for p in hinted
+                if p.parent == folder and _differs(loader, p, marks.get(prefix + p.name))
+            }
+    names, changed = set(), set()
+    try:
+        with os.scandir(roles_dir) as entries:
+            for entry in entries:
+                if is_content_name(entry.name) and entry.is_file():
+                    names.add(entry.name)
+                    path = roles_dir / entry.name
+                    if _differs(loader, path, marks.get(prefix + entry.name), entry.stat()):
+                        changed.add(path)
+    except OSError:
+        pass
+    known = {rel.removeprefix(prefix) for rel in marks if rel.startswith(prefix)}
+    return changed | {roles_dir / name for name in known - names}
+
+
+def _differs(
+    loader: ContentLoader, path: Path, mark: FileMark | None, st: os.stat_result | None = None
+) -> bool:
+    """Whether a role file is not the one the mark recorded (a removed file differs)."""
+    if mark is None:
+        return True
+    try:
+        st = st or path.stat()
+    except OSError:
+        return True
+    if (st.st_size, st.st_mtime_ns, st.st_ino) == mark[:3]:
+        return False
+    if not mark[3] or loader.disk is None:
+        return True
+    try:  # touched, or checked out again: the same bytes are the same file
+        return loader.disk_key(path.read_bytes(), path, role_schema) != mark[3]
+    except OSError:
+        return True
+
+
+def _redated(before: FileDates, now: FileDates) -> set[str]:
+    """The role files whose dates from git changed."""
+    result = set()
+    for key in before.added.keys() | now.added.keys() | before.changed.keys() | now.changed.keys():
+        if (before.added.get(key), before.changed.get(key)) != (
+            now.added.get(key),
+            now.changed.get(key),
+        ):
+            folder, _, name = key.partition("/")
+            if folder == ROLES_DIR and "/" not in name:
+                result.add(name)
+    return result
+
+
+def _roles(
+    reading: Reading,
+    loader: ContentLoader,
+    paths: Sequence[Path],
+    files: dict[str, FileMark],
+    problems: dict[str, list[Problem]],
+    jobs: int,
+) -> list[Role]:
+    """Parse role files; record each one read without errors, with its warnings."""
+    report = loader.report
+    roles = []
+    for path, (parsed, found) in zip(
+        paths, loader.parse_each(paths, role_schema, jobs), strict=True
+    ):
+        before = len(report.problems)
+        role = loader.role(path, parsed) if parsed else None
+        if role is not None:
+            report.problems.extend(role_warnings(role, reading.config))
+        own = found + report.problems[before:]
+        del report.problems[before:]
+        rel = report.display(path)
+        problems[rel] = own
+        if role is None or any(p.is_error for p in own):
+            continue
+        files[rel] = _mark(loader, path)
+        if reading.drafts or not role.draft:
+            roles.append(role)
+    return roles
+
+
+def _pages(
+    reading: Reading,
+    loader: ContentLoader,
+    paths: Sequence[Path],
+    files: dict[str, FileMark],
+    problems: dict[str, list[Problem]],
+) -> list[Page]:
+    report = loader.report
+    pages = []
+    for path, (parsed, found) in zip(paths, loader.parse_each(paths, page_schema, 1), strict=True):
+        before = len(report.problems)
+        page = loader.page(path, parsed) if parsed else None
+        own = found + report.problems[before:]
+        del report.problems[before:]
+        rel = report.display(path)
+        problems[rel] = own
+        if page is None or any(p.is_error for p in own):
+            continue
+        files[rel] = _mark(loader, path)
+        pages.append(page)
+    return pages
+
+
+def _mark(loader: ContentLoader, path: Path) -> FileMark:
+    if path in loader.seen:
+        return loader.seen[path]
+    try:
+        st = path.stat()
+    except OSError:
+        return (-1, -1, -1, "")
+    return (st.st_size, st.st_mtime_ns, st.st_ino, "")
+
+
+def _tz(config: SiteConfig) -> ZoneInfo:
+    return ZoneInfo(config.timezone)

@@ -1,0 +1,177 @@
+"""The state of the last build, behind one small interface with two stores.
+
+`serve` keeps it in memory (MemoryStore); `build` on disk, in `.openings-cache/`
+(DiskStore), where it is pickled without the roles' text (a page that needs a role's
+text reads its file again, from the cache of parsed files) and read back with an
+unpickler that accepts only this project's data classes.
+"""
+
+from __future__ import annotations
+
+import io
+import pickle
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from markupsafe import Markup
+
+from .cache import BuildCache, PageRecord
+from .content import ParseCache
+from .errors import Problem
+from .facts import Facts
+from .gitdates import FileDates
+from .graph import Graph
+from .models import Role, Site
+from .pages import Memo, Plan
+from .sources import FileMark
+from .theme import PARTIALS, MemoryBytecodeCache
+
+
+@dataclass
+class LastBuild:
+    """What a build leaves for the next one to start from."""
+
+    settings: str  # digest of everything every page depends on (see builder.Settings)
+    site: Site
+    files: dict[str, FileMark]  # the content files read, as they were
+    problems: dict[str, list[Problem]]  # each content file's warnings
+    dates: FileDates
+    head: str  # the git commit of the content folder
+    facts: Facts
+    graph: Graph
+    plan: Plan
+    parts: Memo = field(default_factory=dict)  # roles' parts of lists (pages.Memo)
+    without_text: bool = False  # read from disk: the roles have no body or FAQ
+
+
+class Store(Protocol):
+    """Where the last build's state is kept."""
+
+    parse: ParseCache | None  # parsed files kept in memory, if any
+    disk: BuildCache | None  # the build cache on disk, if any
+
+    def load(self) -> LastBuild | None: ...
+    def save(
+        self, last: LastBuild, output: dict[str, PageRecord], inputs: str, summary: dict[str, Any]
+    ) -> None: ...
+    def forget(self) -> None: ...
+
+
+class MemoryStore:
+    """For `serve`: the last build as it is, and every parsed file."""
+
+    disk: BuildCache | None = None
+
+    def __init__(self) -> None:
+        self.parse: ParseCache | None = ParseCache()
+        self.last: LastBuild | None = None
+        self.written: dict[str, PageRecord] = {}  # the files in the served folder
+        self.failed = False  # the last build failed: the next looks at every file
+        self.bytecode = MemoryBytecodeCache()
+
+    def load(self) -> LastBuild | None:
+        return self.last
+
+    def save(
+        self,
+        last: LastBuild,
+        output: dict[str, PageRecord],
+        inputs: str = "",
+        summary: dict[str, Any] | None = None,
+    ) -> None:
+        self.last = last
+        self.written = output
+
+    def forget(self) -> None:
+        self.last = None
+
+
+class DiskStore:
+    """For `build`: the state in the build cache, beside its parsed files and pages."""
+
+    parse: ParseCache | None = None
+
+    def __init__(self, cache: BuildCache, output: Path) -> None:
+        self.disk: BuildCache | None = cache
+        self.cache = cache
+        self.output = output
+
+    def load(self) -> LastBuild | None:
+        data = self.cache.load_state_bytes()
+        if data is None:
+            return None
+        try:
+            last = _StateUnpickler(io.BytesIO(data)).load()
+        except Exception:  # damaged or foreign: as if there were none
+            return None
+        if not isinstance(last, LastBuild):
+            return None
+        last.without_text = True
+        last.parts = {k: Markup(v) if k[0] in PARTIALS else v for k, v in last.parts.items()}
+        return last
+
+    def save(
+        self, last: LastBuild, output: dict[str, PageRecord], inputs: str, summary: dict[str, Any]
+    ) -> None:
+        buffer = io.BytesIO()
+        parts = last.parts
+        last.parts = {k: str(v) for k, v in parts.items()}
+        try:
+            _StatePickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(last)
+        finally:
+            last.parts = parts
+        self.cache.store_state_bytes(buffer.getvalue())
+        self.cache.store_pages(self.output, output, inputs, summary)
+
+    def forget(self) -> None:
+        self.cache.forget_state()
+
+
+_TEXT = {"body_html": "", "faq": ()}
+
+
+def _role(state: dict[str, Any]) -> Role:
+    role = object.__new__(Role)
+    role.__dict__.update(state)
+    return role
+
+
+class _StatePickler(pickle.Pickler):
+    """Roles without their text (kept with their brief, which lists need)."""
+
+    def reducer_override(self, obj: Any) -> Any:
+        if type(obj) is Role:
+            state = dict(obj.__dict__)
+            state.update(_TEXT)
+            state["brief"] = obj.brief
+            return _role, (state,)
+        return NotImplemented
+
+
+ALLOWED = {
+    ("datetime", "date"),
+    ("builtins", "frozenset"),
+    ("builtins", "set"),
+    ("openings.state", "LastBuild"),
+    ("openings.state", "_role"),
+    ("openings.graph", "Graph"),
+    ("openings.models", "Site"),
+    ("openings.models", "RoleBrief"),
+    ("openings.models", "Skill"),
+    ("openings.models", "Department"),
+    ("openings.models", "Page"),
+    ("openings.models", "FaqEntry"),
+    ("openings.models", "Salary"),
+    ("openings.config", "SiteConfig"),
+    ("openings.urls", "Urls"),
+    ("openings.gitdates", "FileDates"),
+    ("openings.errors", "Problem"),
+}
+
+
+class _StateUnpickler(pickle.Unpickler):
+    def find_class(self, module: str, name: str) -> Any:
+        if (module, name) not in ALLOWED:
+            raise pickle.UnpicklingError(f"{module}.{name} is not allowed in the cache")
+        return super().find_class(module, name)
