@@ -18,7 +18,7 @@ from typing import Any
 
 from .config import SiteConfig
 from .errors import Report
-from .models import Department, Page, Role, Site, Skill
+from .models import Department, Page, Role, RoleBrief, Site, Skill
 from .urls import skill_key, skill_slug, slugify
 
 SKILL = "skill"
@@ -32,7 +32,7 @@ class Touched:
     groups: frozenset[tuple[str, str]]
 
 
-def role_order(role: Role) -> tuple[int, str, str]:
+def role_order(role: Role | RoleBrief) -> tuple[int, str, str]:
     """Newest first, then by title and slug: the order of the site's roles everywhere."""
     return (-role.date_posted.toordinal(), role.title.casefold(), role.slug)
 
@@ -86,7 +86,45 @@ def reassemble(
         new_teams,
         site.build_date,
     )
+    _carry_indexes(site, result, gone, new)
     return result, Touched(frozenset(groups))
+
+
+def _carry_indexes(site: Site, result: Site, gone: Sequence[Role], new: Sequence[Role]) -> None:
+    """Give the new site the last one's indexes of its roles, changed where they changed
+    (made afresh, each would look at every role)."""
+    by_slug, by_source = dict(site.role_by_slug), dict(site.role_by_source)
+    lists = {
+        name: list(getattr(site, name))
+        for name in ("listed_roles", "indexable_roles", "listed_briefs", "indexable_briefs")
+    }
+    for role in gone:
+        if by_slug.get(role.slug) is role:
+            del by_slug[role.slug]
+        by_source.pop(role.source, None)
+        for name, test in _LISTS.items():
+            if getattr(role, test):
+                lists[name].remove(role.brief if "briefs" in name else role)
+    for role in new:
+        by_slug[role.slug] = role
+        by_source[role.source] = role
+        for name, test in _LISTS.items():
+            if getattr(role, test):
+                bisect.insort(lists[name], role.brief if "briefs" in name else role, key=role_order)
+    # The site's cached properties (see models.Cached), set as they would be computed.
+    result.__dict__.update(
+        role_by_slug=by_slug,
+        role_by_source=by_source,
+        **{name: tuple(items) for name, items in lists.items()},
+    )
+
+
+_LISTS = {
+    "listed_roles": "listed",
+    "indexable_roles": "indexable",
+    "listed_briefs": "listed",
+    "indexable_briefs": "indexable",
+}
 
 
 def group_skills(listed: Iterable[Role]) -> tuple[Skill, ...]:

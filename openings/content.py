@@ -1,193 +1,31 @@
-"""content/ -> a validated Site. Every problem is reported, not only the first."""
+"""Content files -> roles and pages: parsed, checked, kept in caches. Every problem is
+reported, not only the first."""
 
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import hashlib
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-from babel.numbers import list_currencies
-
 from . import frontmatter as fm
 from .cache import BuildCache
-from .config import SiteConfig, email, http_url, read_text
+from .config import SiteConfig, read_text
 from .dates import is_closed
 from .errors import Problem, Report, SiteError
 from .files import is_dropping
 from .gitdates import FileDates
 from .markdown import MarkdownRenderer, TooComplex
-from .models import (
-    EMPLOYMENT_CHOICES,
-    PERIOD_CHOICES,
-    REMOTE_CHOICES,
-    FaqEntry,
-    Page,
-    Role,
-    Salary,
-)
+from .models import FaqEntry, Page, Role
 from .parallel import fork_map
-from .urls import RESERVED, alias_path, is_slug, skill_display, skill_key, slugify
+from .schema import REMOTE_WORDS
+from .urls import RESERVED, skill_display, skill_key, slugify
 
 MAX_FILE = 1024 * 1024  # bytes in one role or page file
 ROLES_DIR = "roles"
 PAGES_DIR = "pages"
-CURRENCIES = frozenset(list_currencies())
-
-
-def _slug(node: yaml.Node) -> str:
-    value = fm.text(node)
-    if not is_slug(value):
-        hint = slugify(value)
-        raise fm.FieldError(
-            node, f"{value!r} is not a URL slug" + (f"; try {hint!r}" if hint else "")
-        )
-    return value
-
-
-def _currency(node: yaml.Node) -> str:
-    value = fm.text(node).upper()
-    if value not in CURRENCIES:
-        raise fm.FieldError(node, f"unknown currency {node.value!r}: use an ISO 4217 code (EUR)")
-    return value
-
-
-SALARY_SCHEMA = {
-    "min": fm.Field(fm.number),
-    "max": fm.Field(fm.number),
-    "currency": fm.Field(_currency, required=True),
-    "period": fm.Field(fm.choice(*PERIOD_CHOICES)),
-}
-FAQ_SCHEMA = {
-    "question": fm.Field(fm.text, required=True),
-    "answer": fm.Field(fm.text, required=True),
-}
-
-
-def _salary(reader: fm.Reader) -> fm.Converter:
-    def convert(node: yaml.Node) -> Salary | None:
-        values, lines = reader.read(node, SALARY_SCHEMA, "salary")
-        if "currency" not in values:
-            return None
-        low, high = values.get("min"), values.get("max")
-        if low is None and high is None:
-            if "min" in lines or "max" in lines:
-                return None  # written, and wrong: that error is reported already
-            raise fm.FieldError(node, "give at least one of min and max")
-        if low is not None and high is not None and low > high:
-            raise fm.FieldError(node, f"min ({low}) is greater than max ({high})")
-        return Salary(values["currency"], values.get("period", "year"), low, high)
-
-    return convert
-
-
-# What other boards and ads call our employment types, case-folded -> ours.
-EMPLOYMENT_SYNONYMS = {
-    "permanent": "full-time",
-    "full time": "full-time",
-    "fulltime": "full-time",
-    "ft": "full-time",
-    "full_time": "full-time",
-    "regular": "full-time",
-    "part time": "part-time",
-    "parttime": "part-time",
-    "pt": "part-time",
-    "part_time": "part-time",
-    "freelance": "contract",
-    "freelancer": "contract",
-    "contractor": "contract",
-    "fixed-term": "temporary",
-    "fixed term": "temporary",
-    "temp": "temporary",
-    "seasonal": "temporary",
-    "intern": "internship",
-}
-
-
-def _employment(reader: fm.Reader) -> fm.Converter:
-    """One of EMPLOYMENT_CHOICES; a common synonym is read as ours, with a warning."""
-    exact = fm.choice(*EMPLOYMENT_CHOICES)
-
-    def convert(node: yaml.Node) -> str:
-        ours = EMPLOYMENT_SYNONYMS.get(fm.text(node).strip().casefold())
-        if ours is None:
-            return exact(node)
-        reader.report.warn(
-            reader.path,
-            reader.line(node),
-            f"employment_type: {node.value!r} is read as {ours!r}; write {ours!r}",
-        )
-        return ours
-
-    return convert
-
-
-REMOTE_WORDS = frozenset(
-    {
-        "remote",
-        "anywhere",
-        "worldwide",
-        "fully remote",
-        "100% remote",
-        "remote-first",
-        "work from home",
-        "wfh",
-    }
-)
-
-
-def _aliases(node: yaml.Node) -> tuple[str, ...]:
-    """Old addresses of the role (`[/jobs/old-name/]`), each to redirect to its page."""
-    paths = []
-    for item in node.value if isinstance(node, yaml.SequenceNode) else [node]:
-        text = fm.text(item)
-        path = alias_path(text)
-        if path is None:
-            raise fm.FieldError(
-                item,
-                f"{text!r} is not a path of this site: write it as it "
-                "appears after the site's address, from its first /, e.g. "
-                "/jobs/old-name/",
-            )
-        paths.append(path)
-    return tuple(dict.fromkeys(paths))
-
-
-MAX_TITLE = 300
-
-
-def role_schema(reader: fm.Reader) -> dict[str, fm.Field]:
-    return {
-        "title": fm.Field(fm.short_text(MAX_TITLE), required=True),
-        "slug": fm.Field(_slug),
-        "description": fm.Field(fm.text),
-        "department": fm.Field(fm.text),
-        "location": fm.Field(fm.texts),
-        "remote": fm.Field(fm.choice(*REMOTE_CHOICES)),
-        "employment_type": fm.Field(_employment(reader)),
-        "salary": fm.Field(_salary(reader)),
-        "skills": fm.Field(fm.texts),
-        "date_posted": fm.Field(fm.date),
-        "valid_through": fm.Field(fm.date),
-        "apply_url": fm.Field(http_url),
-        "apply_email": fm.Field(email),
-        "faq": fm.Field(fm.mapping_list(reader, FAQ_SCHEMA, "faq")),
-        "draft": fm.Field(fm.boolean),
-        "aliases": fm.Field(_aliases),
-    }
-
-
-def page_schema(reader: fm.Reader) -> dict[str, fm.Field]:
-    return {
-        "title": fm.Field(fm.short_text(MAX_TITLE), required=True),
-        "description": fm.Field(fm.text),
-        "faq": fm.Field(fm.mapping_list(reader, FAQ_SCHEMA, "faq")),
-    }
 
 
 @dataclass(frozen=True)
@@ -555,20 +393,3 @@ def is_content_file(path: Path) -> bool:
 def is_content_name(name: str) -> bool:
     """A Markdown file's name, not hidden and not an editor's."""
     return name.endswith(".md") and not name.startswith(".") and not is_dropping(name)
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Python's garbage collector off while a large site's objects are made.
-
-    Made while it runs, they set off collection after collection of the growing heap,
-    each looking at every object again (at 50,000 roles, 16 full collections, 8 s); none
-    of them is garbage. The collector is on again after, as it was.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,6 +33,7 @@ Key = tuple[str, ...]
 Facts = dict[Key, str]
 LISTED: Key = ("list", "listed")
 INDEXABLE: Key = ("list", "indexable")
+DATED: Key = ("dated", "indexable")  # the indexable roles' addresses and last changes
 PAGES: Key = ("pages",)
 TODAY: Key = ("today",)
 SETTINGS: Key = ("settings",)  # what every page depends on (see openings.settings)
@@ -68,6 +69,7 @@ def _group_facts(kind: str, group: Skill | Department, facts: Facts) -> Iterator
     yield ("list", kind, k), _hash("".join(facts["brief", s] for s in slugs))
     yield ("group", kind, k), repr(group.ref)
     yield ("link", kind, k), f"{group.name}\0{group.path}"
+    yield ("newest", kind, k), f"{group.path}\0{group.newest}"
 
 
 def _role_facts(role: Role) -> Iterator[tuple[Key, str]]:
@@ -75,10 +77,8 @@ def _role_facts(role: Role) -> Iterator[tuple[Key, str]]:
     yield ("brief", role.slug), role.brief.digest
 
 
-def _site_facts(site: Site, facts: Facts) -> Iterator[tuple[Key, str]]:
-    """The facts about the whole site: its two lists, its view, its pages and its day."""
-    yield LISTED, _hash("".join(facts["brief", r.slug] for r in site.listed_roles))
-    yield INDEXABLE, _hash("".join(facts["brief", r.slug] for r in site.indexable_roles))
+def _site_facts(site: Site) -> Iterator[tuple[Key, str]]:
+    """The facts about the whole site but its two lists: its view, pages and day."""
     view = site.view
     for name in VIEW_PARTS:
         yield ("view", name), digest_of(getattr(view, name))
@@ -96,46 +96,95 @@ def facts_of(site: Site) -> Facts:
     for kind, groups in ((SKILL, site.skills), (TEAM, site.departments)):
         for group in groups:
             facts.update(_group_facts(kind, group, facts))
-    facts.update(_site_facts(site, facts))
+    facts[LISTED] = _hash("".join(facts["brief", r.slug] for r in site.listed_roles))
+    facts[INDEXABLE] = _hash("".join(facts["brief", r.slug] for r in site.indexable_roles))
+    facts[DATED] = _hash("".join(f"{r.slug}\0{r.updated}\n" for r in site.indexable_roles))
+    facts.update(_site_facts(site))
     return facts
 
 
-def updated_facts(
-    facts: Facts, site: Site, gone: Iterable[Role], new: Iterable[Role], touched: Touched
-) -> tuple[Facts, set[Key]]:
-    """The facts of `site`, made from the last site's after `reassemble`; and the keys
-    whose digest changed (new and removed keys included)."""
-    result = dict(facts)
-    new = list(new)
+class Log:
+    """Changes made in place to a build's facts, each key with what it held before, so
+    that they can be undone (a build that fails leaves the last one's facts)."""
+
+    def __init__(self, facts: Facts) -> None:
+        self.facts = facts
+        self.before: dict[Key, str | None] = {}
+
+    def put(self, key: Key, value: str) -> None:
+        if key not in self.before:
+            self.before[key] = self.facts.get(key)
+        self.facts[key] = value
+
+    def pop(self, key: Key) -> None:
+        if key not in self.before:
+            self.before[key] = self.facts.get(key)
+        self.facts.pop(key, None)
+
+    def changed(self) -> set[Key]:
+        """The keys whose digests differ (a key on one side only counts)."""
+        return {k for k, v in self.before.items() if self.facts.get(k) != v}
+
+    def undo(self) -> None:
+        for key, value in self.before.items():
+            if value is None:
+                self.facts.pop(key, None)
+            else:
+                self.facts[key] = value
+        self.before.clear()
+
+
+def update_facts(
+    log: Log, last: Site, site: Site, gone: Sequence[Role], new: Sequence[Role], touched: Touched
+) -> None:
+    """Make the last site's facts (in `log`) those of `site`, after `reassemble` took the
+    roles `gone` out and put `new` in."""
     for role in gone:
         for key, _ in _role_facts(role):
-            result.pop(key, None)
+            log.pop(key)
         if role.slug not in site.role_by_slug:
             for query in QUERIES:
-                result.pop((query, role.slug), None)
+                log.pop((query, role.slug))
     for role in new:
-        result.update(_role_facts(role))
+        for key, value in _role_facts(role):
+            log.put(key, value)
     groups: dict[tuple[str, str], Skill | Department]
     groups = {(SKILL, group_key(g)): g for g in site.skills}
     groups |= {(TEAM, group_key(g)): g for g in site.departments}
     for kind, k in touched.groups:
-        for part in ("members", "list", "group", "link"):
-            result.pop((part, kind, k), None)
+        for part in ("members", "list", "group", "link", "newest"):
+            log.pop((part, kind, k))
         if (group := groups.get((kind, k))) is not None:
-            result.update(_group_facts(kind, group, result))
-    for key in [k for k in result if k[0] in ("view", "page")]:
-        del result[key]
-    result.update(_site_facts(site, result))
-    return result, changed_keys(facts, result)
+            for key, value in _group_facts(kind, group, log.facts):
+                log.put(key, value)
+    # Lists of thousands: their digests follow from what changed.
+    for key, test, fact in (
+        (LISTED, "listed", _brief),
+        (INDEXABLE, "indexable", _brief),
+        (DATED, "indexable", _dated),
+    ):
+        before = sorted(fact(r) for r in gone if getattr(r, test))
+        after = sorted(fact(r) for r in new if getattr(r, test))
+        if before != after:
+            log.put(key, _hash(f"{log.facts.get(key)}{before}{after}"))
+    for page in last.pages:
+        log.pop(("page", page.slug))
+    for key, value in _site_facts(site):
+        log.put(key, value)
+
+
+def _brief(role: Role) -> tuple[str, str]:
+    return role.slug, role.brief.digest
+
+
+def _dated(role: Role) -> tuple[str, str]:
+    return role.slug, str(role.updated)
 
 
 def changed_keys(before: Facts, after: Facts) -> set[Key]:
     """The keys whose digests differ (a key on one side only counts)."""
-    if len(after) > 1000 and len(before) > 1000:
-        # Most keys are the same object on both sides: compare as dict items do, in C.
-        changed = {k for k, v in after.items() if before.get(k) != v}
-        return changed | (before.keys() - after.keys())
-    return {k for k in before.keys() | after.keys() if before.get(k) != after.get(k)}
+    changed = {k for k, v in after.items() if before.get(k) != v}
+    return changed | (before.keys() - after.keys())
 
 
 class ViewReader:
@@ -184,13 +233,26 @@ class Reader:
         return tuple(r.brief for r in roles)
 
     def listed(self) -> tuple[RoleBrief, ...]:
-        return self.briefs(LISTED, self.site.listed_roles)
+        self.note(LISTED)
+        return self.site.listed_briefs
 
     def indexable(self) -> tuple[RoleBrief, ...]:
-        return self.briefs(INDEXABLE, self.site.indexable_roles)
+        self.note(INDEXABLE)
+        return self.site.indexable_briefs
 
     def group_roles(self, kind: str, group: Skill | Department) -> tuple[RoleBrief, ...]:
-        return self.briefs(("list", kind, group_key(group)), group.roles)
+        self.note(("list", kind, group_key(group)))
+        return group.briefs
+
+    def group_newest(self, kind: str, group: Skill | Department) -> Any:
+        """When the group's newest indexable role last changed (None without one)."""
+        self.note(("newest", kind, group_key(group)))
+        return group.newest
+
+    def dated(self) -> list[tuple[str, Any]]:
+        """The indexable roles' paths and last changes, in the site's order."""
+        self.note(DATED)
+        return [(r.path, r.updated) for r in self.site.indexable_roles]
 
     def group_ref(self, kind: str, group: Skill | Department) -> Any:
         self.note(("group", kind, group_key(group)))

@@ -8,7 +8,6 @@ read one of them are the ones to work out again.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -22,45 +21,70 @@ def page_node(rel: str) -> Key:
 @dataclass
 class Graph:
     deps: dict[Key, tuple[Key, ...]] = field(default_factory=dict)
-    _users: dict[Key, set[Key]] | None = field(default=None, repr=False, compare=False)
+    # Key -> the nodes that read it: kept by a graph that lives on (`serve`); a graph read
+    # from disk for one build finds readers by looking at every node instead.
+    users: dict[Key, set[Key]] | None = field(default=None, compare=False)
+    # The changes of this build, each node with what it read before, to undo them.
+    _before: dict[Key, tuple[Key, ...] | None] = field(default_factory=dict, compare=False)
 
     def __getstate__(self) -> dict[str, object]:
-        return {"deps": self.deps}  # the index of users is made again when needed
+        return {"deps": self.deps}
 
     def __setstate__(self, state: dict[str, object]) -> None:
         self.deps = state["deps"]  # type: ignore[assignment]
-        self._users = None
+        self.users, self._before = None, {}
 
-    @property
-    def users(self) -> dict[Key, set[Key]]:
-        """Key -> the nodes that read it."""
-        if self._users is None:
-            users: dict[Key, set[Key]] = defaultdict(set)
+    def index(self) -> None:
+        """Keep an index of who read what, for graphs that serve many builds."""
+        if self.users is None:
+            users: dict[Key, set[Key]] = {}
             for node, keys in self.deps.items():
                 for key in keys:
-                    users[key].add(node)
-            self._users = users
-        return self._users
+                    users.setdefault(key, set()).add(node)
+            self.users = users
 
     def record(self, node: Key, keys: Iterable[Key]) -> None:
         keys = tuple(keys)
-        if self._users is not None:
-            for key in self.deps.get(node, ()):
-                self._users[key].discard(node)
-            for key in keys:
-                self._users.setdefault(key, set()).add(node)
+        old = self.deps.get(node)
+        if node not in self._before:
+            self._before[node] = old
+        self._unindex(node, old)
         self.deps[node] = keys
+        if self.users is not None:
+            for key in keys:
+                self.users.setdefault(key, set()).add(node)
 
     def drop(self, node: Key) -> None:
-        keys = self.deps.pop(node, ())
-        if self._users is not None:
-            for key in keys:
-                self._users[key].discard(node)
+        old = self.deps.pop(node, None)
+        if node not in self._before:
+            self._before[node] = old
+        self._unindex(node, old)
 
-    def readers(self, keys: Iterable[Key]) -> set[Key]:
+    def _unindex(self, node: Key, keys: tuple[Key, ...] | None) -> None:
+        if self.users is not None and keys:
+            for key in keys:
+                self.users[key].discard(node)
+
+    def readers(self, keys: set[Key]) -> set[Key]:
         """The nodes that read any of `keys`."""
-        users = self.users
+        if self.users is None:
+            return {node for node, read in self.deps.items() if not keys.isdisjoint(read)}
         result: set[Key] = set()
         for key in keys:
-            result |= users.get(key, set())
+            result |= self.users.get(key, set())
         return result
+
+    def settle(self) -> None:
+        """The build succeeded: its changes stay."""
+        self._before.clear()
+
+    def undo(self) -> None:
+        """The build failed: put back what each node read before it."""
+        for node, keys in self._before.items():
+            self._unindex(node, self.deps.pop(node, None))
+            if keys is not None:
+                self.deps[node] = keys
+                if self.users is not None:
+                    for key in keys:
+                        self.users.setdefault(key, set()).add(node)
+        self._before.clear()

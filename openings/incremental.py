@@ -1,10 +1,11 @@
 """Which pages a build must render: those that read something that changed.
 
-The facts of the new site are compared with the last build's (openings.facts); the
-queries that read a changed fact are worked out again, and count as changed when their
-answer did; the pages that read any changed fact or query are rendered, as are the
-pages new to the plan or made another way. Nothing here knows what any page shows:
-that is what each page noted while it was rendered (openings.graph).
+The facts of the new site are made from the last build's, in place (openings.facts);
+the queries that read a changed fact are worked out again, and count as changed when
+their answer did; the pages that read any changed fact or query are rendered, as are
+the files new to the plan or made another way. Nothing here knows what any page shows:
+that is what each page noted while it was rendered (openings.graph). A build that fails
+undoes its changes to the facts and the graph, which stay the last build's.
 """
 
 from __future__ import annotations
@@ -17,15 +18,16 @@ from .facts import (
     SETTINGS,
     Facts,
     Key,
+    Log,
     Reader,
     changed_keys,
     facts_of,
     template_key,
-    updated_facts,
+    update_facts,
 )
 from .graph import Graph, page_node
 from .models import Site
-from .pages import Plan
+from .plan import Planned
 from .sources import Content
 from .state import LastBuild
 
@@ -36,9 +38,21 @@ class Work:
 
     facts: Facts
     graph: Graph
-    render: list[str]  # output files, in the plan's order
+    render: list[str]  # output files, sorted
     gone: set[str] = field(default_factory=set)  # output files of the last build no longer planned
     changed: set[Key] = field(default_factory=set)  # the facts that changed
+    log: Log | None = None
+
+    def undo(self) -> None:
+        """Put the facts and the graph back as the last build left them."""
+        if self.log is not None:
+            self.log.undo()
+        self.graph.undo()
+
+    def settle(self) -> None:
+        self.graph.settle()
+        if self.log is not None:
+            self.log.before.clear()
 
 
 def settings_facts(settings: str, templates: Mapping[str, str]) -> Facts:
@@ -50,7 +64,7 @@ def settings_facts(settings: str, templates: Mapping[str, str]) -> Facts:
 def plan_work(
     last: LastBuild | None,
     content: Content,
-    plan: Plan,
+    planned: Planned,
     settings: str,
     templates: Mapping[str, str],
 ) -> Work:
@@ -58,55 +72,60 @@ def plan_work(
     site = content.site
     own = settings_facts(settings, templates)
     if last is None:
-        return Work(facts_of(site) | own, Graph(), list(plan))
+        return Work(facts_of(site) | own, Graph(), sorted(planned.plan))
+    log = Log(last.facts)
     if content.touched is None:  # read afresh (a new day): compare every fact
-        facts = facts_of(site)
-        facts |= {
-            k: v for k, v in last.facts.items() if k[0] in QUERIES and k[1] in site.role_by_slug
-        }
-        changed = changed_keys(
-            {k: v for k, v in last.facts.items() if k[0] not in ("settings", "template")}, facts
-        )
+        fresh = facts_of(site)
+        by_slug = site.role_by_slug
+        fresh |= {k: v for k, v in last.facts.items() if k[0] in QUERIES and k[1] in by_slug}
+        base = {k: v for k, v in last.facts.items() if k[0] not in ("settings", "template")}
+        for key in changed_keys(base, fresh):
+            if key in fresh:
+                log.put(key, fresh[key])
+            else:
+                log.pop(key)
         taken_out = {k[1] for k in last.facts if k[0] == "role"} - site.role_by_slug.keys()
     else:
-        facts, changed = updated_facts(last.facts, site, content.gone, content.new, content.touched)
+        update_facts(log, last.site, site, content.gone, content.new, content.touched)
         taken_out = {r.slug for r in content.gone} - site.role_by_slug.keys()
-    changed |= changed_keys(
-        {k: v for k, v in last.facts.items() if k in own or k[0] == "template"}, own
-    )
-    facts |= own
+    old_templates = [k for k in last.facts if k[0] == "template" and k not in own]
+    for key in old_templates:
+        log.pop(key)
+    for key, value in own.items():
+        log.put(key, value)
+    changed = log.changed()
     graph = last.graph
-    changed |= _requery(site, facts, graph, changed, taken_out)
-    gone = last.plan.keys() - plan.keys()
-    for rel in gone:
+    changed |= _requery(site, log, graph, changed, taken_out)
+    for rel in planned.gone:
         graph.drop(page_node(rel))
     todo = {node[1] for node in graph.readers(changed) if node[0] == "page"}
-    todo |= {rel for rel, entry in plan.items() if last.plan.get(rel) != entry}
-    todo |= {rel for rel in plan if page_node(rel) not in graph.deps}
-    return Work(facts, graph, [rel for rel in plan if rel in todo], gone, changed)
+    todo |= planned.changed
+    todo &= planned.plan.keys()
+    return Work(last.facts, graph, sorted(todo), planned.gone, changed, log)
 
 
 def _requery(
-    site: Site, facts: Facts, graph: Graph, changed: set[Key], taken_out: set[str]
+    site: Site, log: Log, graph: Graph, changed: set[Key], taken_out: set[str]
 ) -> set[Key]:
     """Work the queries that read a changed fact out again (and drop those of roles gone);
     return the query keys whose answer changed."""
     stale = {node for node in graph.readers(changed) if node[0] in QUERIES}
     stale |= {(query, slug) for slug in taken_out for query in QUERIES}
     answers: set[Key] = set()
-    reader = Reader(site, facts)
+    reader = Reader(site, log.facts)
     for node in sorted(stale):
         query, slug = node
         role = site.role_by_slug.get(slug)
         if role is None:
             graph.drop(node)
-            if facts.pop(node, None) is not None:
+            if node in log.facts:
+                log.pop(node)
                 answers.add(node)
             continue
         getattr(reader, query)(role)
         keys, digest = reader.queries.pop(node)
         graph.record(node, keys)
-        if facts.get(node) != digest:
-            facts[node] = digest
+        if log.facts.get(node) != digest:
+            log.put(node, digest)
             answers.add(node)
     return answers

@@ -227,6 +227,15 @@ class Skill(Cached):
     def ref(self) -> Ref:
         return Ref(self.name, self.path, len(self.roles))
 
+    @cached_property
+    def briefs(self) -> tuple[RoleBrief, ...]:
+        return tuple(r.brief for r in self.roles)
+
+    @cached_property
+    def newest(self) -> dt.date | None:
+        """When its newest indexable role last changed (None without one)."""
+        return max((r.updated for r in self.roles if r.indexable), default=None)
+
 
 @dataclass(frozen=True)
 class Department(Cached):
@@ -241,6 +250,15 @@ class Department(Cached):
     @cached_property
     def ref(self) -> Ref:
         return Ref(self.name, self.path, len(self.roles))
+
+    @cached_property
+    def briefs(self) -> tuple[RoleBrief, ...]:
+        return tuple(r.brief for r in self.roles)
+
+    @cached_property
+    def newest(self) -> dt.date | None:
+        """When its newest indexable role last changed (None without one)."""
+        return max((r.updated for r in self.roles if r.indexable), default=None)
 
 
 @dataclass(frozen=True)
@@ -270,8 +288,20 @@ class Site(Cached):
         return tuple(r for r in self.roles if r.indexable)
 
     @cached_property
+    def listed_briefs(self) -> tuple[RoleBrief, ...]:
+        return tuple(r.brief for r in self.listed_roles)
+
+    @cached_property
+    def indexable_briefs(self) -> tuple[RoleBrief, ...]:
+        return tuple(r.brief for r in self.indexable_roles)
+
+    @cached_property
     def role_by_slug(self) -> Mapping[str, Role]:
         return {r.slug: r for r in self.roles}
+
+    @cached_property
+    def role_by_source(self) -> Mapping[str, Role]:
+        return {r.source: r for r in self.roles}
 
     @cached_property
     def view(self) -> SiteView:

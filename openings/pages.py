@@ -9,16 +9,15 @@ page gets `meta`, `site` (read through the Reader) and the globals `config`, `th
 
 from __future__ import annotations
 
-import datetime as dt
 import html
-import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from . import urls as u
 from .assemble import SKILL, TEAM
-from .facts import Reader, group_key
+from .facts import Reader
+from .listings import Memo, jobs_file, search_file, sitemap_entries
 from .models import (
     EMPLOYMENT_LABELS,
     REMOTE_LABELS,
@@ -29,7 +28,8 @@ from .models import (
     Site,
     Skill,
 )
-from .structured import faq_page, job_entry, job_posting, jobs_json
+from .plan import Entry, plan
+from .structured import faq_page, job_posting
 
 TEMPLATES = frozenset(
     {
@@ -45,10 +45,6 @@ TEMPLATES = frozenset(
         "robots.txt",
     }
 )
-
-Entry = tuple[str, str]  # (kind, subject): what makes an output file
-Plan = dict[str, Entry]  # output file -> its entry, in the plan's order
-Memo = dict[tuple[str, ...], Any]  # roles' parts of files, by (file, role digest, ...)
 
 
 @dataclass(frozen=True)
@@ -106,71 +102,9 @@ def filter_choices(roles: Sequence[RoleBrief]) -> Choices:
     )
 
 
-def plan(site: Site) -> Plan:
-    """Every output file of the site and what makes it, in a fixed order.
-
-    An old address (`aliases:`) that another file would also write is left to
-    `collisions`, which says which two.
-    """
-    result: Plan = {
-        "index.html": ("index", ""),
-        "skills/index.html": ("skills", ""),
-        "404.html": ("404", ""),
-    }
-    of = u.output_file
-    result.update((of(u.role_path(r.slug)), ("role", r.slug)) for r in site.roles)
-    result.update((of(s.path), ("skill", s.key)) for s in site.skills)
-    result.update((of(d.path), ("dept", group_key(d))) for d in site.departments)
-    result.update((of(p.path), ("page", p.slug)) for p in site.pages)
-    result.update(
-        {
-            "feed.xml": ("feed", ""),
-            "sitemap.xml": ("sitemap", ""),
-            "robots.txt": ("robots", ""),
-            "jobs.json": ("jobs", ""),
-            "search.json": ("search", ""),
-            ".nojekyll": ("nojekyll", ""),
-        }
-    )
-    if site.config.cname:
-        result["CNAME"] = ("cname", "")
-    for role in site.roles:
-        for alias in role.aliases:
-            result.setdefault(of(alias), ("alias", role.slug))
-    return result
-
-
-def collisions(site: Site) -> list[tuple[str, str, str]]:
-    """(output file, its owner, the other) for each old address that another file has."""
-    owners = {u.output_file(u.role_path(r.slug)): r.source for r in site.roles}
-    owners |= {u.output_file(p.path): p.source for p in site.pages}
-    for key in (
-        "index.html",
-        "skills/index.html",
-        "404.html",
-        "feed.xml",
-        "sitemap.xml",
-        "robots.txt",
-        "jobs.json",
-        "search.json",
-    ):
-        owners.setdefault(key, "openings")
-    owners |= {u.output_file(s.path): "content/roles" for s in site.skills}
-    owners |= {u.output_file(d.path): "content/roles" for d in site.departments}
-    found = []
-    for role in site.roles:
-        for alias in role.aliases:
-            rel = u.output_file(alias)
-            if rel in owners:
-                found.append((rel, owners[rel], role.source))
-            else:
-                owners[rel] = role.source
-    return found
-
-
 def plan_pages(site: Site, memo: Memo | None = None) -> list[PlannedPage]:
     """Every page of the site, in the plan's order."""
-    return [planned_page(site, rel, entry, memo) for rel, entry in plan(site).items()]
+    return [planned_page(site, rel, entry, memo) for rel, entry in plan(site).plan.items()]
 
 
 def planned_page(site: Site, rel: str, entry: Entry, memo: Memo | None = None) -> PlannedPage:
@@ -354,80 +288,3 @@ SITE_PAGES: dict[str, Callable[[Site, Memo], PlannedPage]] = {
     "nojekyll": _nojekyll,
     "cname": _cname,
 }
-
-
-def sitemap_entries(site: Site, reader: Reader) -> list[tuple[str, dt.date]]:
-    """(path, lastmod) for every page a search engine should index."""
-    listed = reader.indexable()
-    newest = max((r.updated for r in listed), default=reader.today())
-    entries = [(u.INDEX, newest), (u.SKILLS, newest)]
-    entries += [(r.path, r.updated) for r in listed]
-    for kind, groups in ((SKILL, site.skills), (TEAM, site.departments)):
-        for group in groups:
-            roles = [r for r in reader.group_roles(kind, group) if r.indexable]
-            if roles:
-                entries.append((group.path, max(r.updated for r in roles)))
-    entries += [(p.path, p.updated) for p in reader.pages()]
-    return entries
-
-
-def search_entry(role: RoleBrief, site: Site) -> dict[str, Any]:
-    """What the index's search and filters need of a listed role (in search.json).
-
-    The index page itself lists only titles and links, so it stays light with thousands
-    of roles; its script fetches search.json when a visitor first searches or filters.
-    """
-    return {
-        "url": site.config.urls.href(role.path),
-        "department": role.department,
-        "locations": list(role.locations),
-        "remote": role.remote,
-        "type": role.employment_type,
-        "skills": [u.skill_key(name) for name in role.skills],
-        "text": " ".join([role.title, role.description, role.department, *role.skills]).casefold(),
-    }
-
-
-def search_file(site: Site, roles: Sequence[RoleBrief], memo: Memo) -> bytes:
-    """search.json: a compact array, joined from each role's part (kept in `memo`)."""
-
-    def part(role: RoleBrief) -> str:
-        return json.dumps(search_entry(role, site), ensure_ascii=False, separators=(",", ":"))
-
-    return ("[" + ",".join(_parts(memo, u.SEARCH, roles, part)) + "]\n").encode()
-
-
-def jobs_file(site: Site, reader: Reader, memo: Memo) -> bytes:
-    """jobs.json, as to_json(jobs_json(...)) writes it, joined from each role's part."""
-    roles = reader.indexable()
-    if not roles:
-        reader.today()  # the date it was last updated is the build's
-    head = to_json(jobs_json(site, roles, with_jobs=False)).decode()
-    if not roles:
-        return head.encode()
-
-    def part(role: RoleBrief) -> str:
-        text = json.dumps(job_entry(role, site), ensure_ascii=False, indent=2)
-        return "    " + text.replace("\n", "\n    ")  # as an item of "jobs"
-
-    parts = _parts(memo, u.JOBS_JSON, roles, part)
-    return (head.removesuffix("[]\n}\n") + "[\n" + ",\n".join(parts) + "\n  ]\n}\n").encode()
-
-
-def _parts(
-    memo: Memo, file: str, roles: Sequence[RoleBrief], make: Callable[[RoleBrief], str]
-) -> list[str]:
-    """Each role's part of `file`, from `memo` where it is, else made and kept there."""
-    result = []
-    for role in roles:
-        key = (file, role.digest)
-        if (part := memo.get(key)) is None:
-            part = memo[key] = make(role)
-        result.append(part)
-    return result
-
-
-def to_json(data: Any, indent: int | None = 2) -> bytes:
-    separators = None if indent else (",", ":")
-    text = json.dumps(data, ensure_ascii=False, indent=indent, separators=separators)
-    return (text + "\n").encode()

@@ -32,6 +32,7 @@ class Rendered:
     reads: dict[str, dict[Key, str]] = field(default_factory=dict)
     queries: dict[Key, tuple[tuple[Key, ...], str]] = field(default_factory=dict)
     sunk: dict[str, Any] = field(default_factory=dict)
+    parts: dict[tuple[str, ...], Any] = field(default_factory=dict)  # new roles' parts
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,7 @@ class Renderer:
     full: Callable[[Role], Role] | None  # a role with its text, when the site has none
     root: Path  # the project, for messages
     output: Path
+    parts: dict[tuple[str, ...], Any] | None = None  # the memo of roles' parts (pages.Memo)
 
     def render(self, page: PlannedPage, report: Report) -> tuple[bytes | None, Reader]:
         reader = Reader(self.site, self.facts if self.facts is not None else _Anything(), self.full)
@@ -72,11 +74,14 @@ class Renderer:
             result.reads |= part.reads
             result.queries |= part.queries
             result.sunk |= part.sunk
+            if self.parts is not None:
+                self.parts.update(part.parts)  # made in another process: kept here too
         return result
 
     def _render_share(self, pages: Sequence[PlannedPage], sink: Sink) -> Rendered:
         own = Report(self.root)
         result = Rendered()
+        known = set(self.parts) if self.parts is not None and self.facts is not None else None
         try:
             for page in pages:
                 data, reader = self.render(page, own)
@@ -90,6 +95,8 @@ class Renderer:
         except OSError as exc:  # say it; the parent stops
             own.error(self.output, 1, write_error(exc))
         result.problems = own.problems
+        if known is not None and self.parts is not None:
+            result.parts = {k: self.parts[k] for k in self.parts.keys() - known}
         return result
 
 

@@ -19,22 +19,21 @@ from zoneinfo import ZoneInfo
 from .advice import role_warnings
 from .assemble import Touched, assemble, check_unique, reassemble
 from .cache import BuildCache
+from .collector import paused
 from .config import SiteConfig
 from .content import (
     PAGES_DIR,
     ROLES_DIR,
     ContentLoader,
     ParseCache,
-    collector_paused,
     content_files,
     is_content_name,
-    page_schema,
-    role_schema,
 )
 from .errors import Problem, Report
 from .gitdates import FileDates, file_dates, git_head
 from .markdown import MarkdownRenderer
 from .models import Page, Role, Site
+from .schema import page_schema, role_schema
 
 FileMark = tuple[int, int, int, str]  # size, mtime (ns), inode, and the key of its bytes
 
@@ -86,7 +85,7 @@ def read_all(reading: Reading, report: Report) -> Content:
     page_files = content_files(folder / PAGES_DIR)
     if reading.memory is not None:
         reading.memory.keep_only([*role_files, *page_files])
-    with collector_paused():  # millions of objects, all to live as long as the site
+    with paused():  # millions of objects, all to live as long as the site
         roles = _roles(reading, loader, role_files, files, problems, reading.jobs)
     pages = _pages(reading, loader, page_files, files, problems)
     check_unique(roles, "role", report)
@@ -118,7 +117,7 @@ def read_changes(
     candidates = _candidates(loader, roles_dir, marks, hint)
     candidates |= {roles_dir / name for name in _redated(dates, now_dates)}
     files, problems = dict(marks), dict(problems)
-    by_source = {r.source: r for r in last.roles}
+    by_source = last.role_by_source
     gone: list[Role] = []
     changed: list[Path] = []
     for path in sorted(candidates):
@@ -130,7 +129,10 @@ def read_changes(
         if is_content_name(path.name) and path.is_file():
             changed.append(path)
     new = _roles(reading, loader, changed, files, problems, 1)
-    kept = {r.slug: r for r in last.roles if r not in gone}
+    kept = dict(last.role_by_slug)
+    for role in gone:
+        if kept.get(role.slug) is role:
+            del kept[role.slug]
     for role in new:
         if (other := kept.get(role.slug)) is not None:
             report.error(
@@ -139,10 +141,9 @@ def read_changes(
                 f"two roles would be written to /{role.path}: {other.source} and {role.source}",
             )
         kept[role.slug] = role
-    pages_prefix = report.display(folder / PAGES_DIR) + "/"
-    for rel in [r for r in files.keys() | problems.keys() if r.startswith(pages_prefix)]:
-        files.pop(rel, None)
-        problems.pop(rel, None)
+    for page in last.pages:
+        files.pop(page.source, None)
+        problems.pop(page.source, None)
     pages = _pages(reading, loader, content_files(folder / PAGES_DIR), files, problems)
     check_unique(pages, "page", report)
     site, touched = reassemble(last, gone, new, tuple(sorted(pages, key=lambda p: p.slug)))
@@ -233,7 +234,8 @@ def _roles(
         own = found + report.problems[before:]
         del report.problems[before:]
         rel = report.display(path)
-        problems[rel] = own
+        if own:
+            problems[rel] = own
         if role is None or any(p.is_error for p in own):
             continue
         files[rel] = _mark(loader, path)
@@ -257,7 +259,8 @@ def _pages(
         own = found + report.problems[before:]
         del report.problems[before:]
         rel = report.display(path)
-        problems[rel] = own
+        if own:
+            problems[rel] = own
         if page is None or any(p.is_error for p in own):
             continue
         files[rel] = _mark(loader, path)

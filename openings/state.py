@@ -22,8 +22,9 @@ from .errors import Problem
 from .facts import Facts
 from .gitdates import FileDates
 from .graph import Graph
+from .listings import Memo
 from .models import Role, Site
-from .pages import Memo, Plan
+from .plan import Plan
 from .sources import FileMark
 from .theme import PARTIALS, MemoryBytecodeCache
 
@@ -143,7 +144,7 @@ class _StatePickler(pickle.Pickler):
     def reducer_override(self, obj: Any) -> Any:
         if type(obj) is Role:
             state = dict(obj.__dict__)
-            state.update(_TEXT)
+            state.update(_TEXT, without_text=True)  # see writing._text_reader
             state["brief"] = obj.brief
             return _role, (state,)
         return NotImplemented

@@ -24,6 +24,8 @@ THEME_FILE = "theme.yaml"
 CARD_TEMPLATE = "_card.html"
 # Parts of lists rendered once per role (see partial_renderers): template -> global name.
 PARTIALS = {CARD_TEMPLATE: "role_card", "_row.html": "role_row", "_entry.xml": "feed_entry"}
+# The same for a whole list in one call: template -> global name.
+MANY = {CARD_TEMPLATE: "role_cards", "_row.html": "role_rows", "_entry.xml": "feed_entries"}
 BUILTIN_THEMES = Path(__file__).resolve().parent.parent / "themes"
 MAX_DEPTH = 8
 
@@ -137,7 +139,8 @@ def make_env(
     env.globals.update(globals_)
     memo = {} if partials is None else partials
     for template, name in PARTIALS.items():
-        env.globals[name] = partial_renderer(env, template, memo)
+        one = env.globals[name] = partial_renderer(env, template, memo)
+        env.globals[MANY[template]] = many_renderer(one, template, memo)
     return env
 
 
@@ -160,6 +163,27 @@ def partial_renderer(
             part = Markup(env.get_template(template).render(role=role, heading=heading))
             memo[key] = part
         return part
+
+    return render
+
+
+def many_renderer(
+    one: Callable[..., Markup], template: str, memo: dict[tuple[str, ...], Markup]
+) -> Callable[..., Markup]:
+    """A global that renders `template` for each role of a list, each followed by `end`:
+    `role_cards(roles, heading, end)`, `role_rows(roles)`, `feed_entries(roles)`. What a
+    loop over the roles calling the one-role global writes, in one call: a list of ten
+    thousand roles costs milliseconds, not the tenths of a second of a template loop."""
+
+    def render(roles: Any, heading: str = "h2", end: str = "") -> Markup:
+        get = memo.get
+        parts = []
+        for role in roles:
+            part = get((template, role.digest, heading))
+            parts.append(one(role, heading) if part is None else part)
+        if end:
+            return Markup(end.join(parts) + end) if parts else Markup("")
+        return Markup("".join(parts))
 
     return render
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import yaml
 from conftest import REPO
 
-from openings import config, content, frontmatter
+from openings import config, frontmatter, schema
 from openings.errors import Report
 
 
@@ -79,7 +79,7 @@ def test_ci_runs_the_readmes_test_command_word_for_word():
 def test_every_key_is_documented():
     doc = (REPO / "docs/writing-roles.md").read_text()
     reader = frontmatter.Reader(Path("x"), 1, Report(REPO))
-    keys = set(content.role_schema(reader)) | set(config.SCHEMA) | set(content.SALARY_SCHEMA)
+    keys = set(schema.role_schema(reader)) | set(config.SCHEMA) | set(schema.SALARY_SCHEMA)
     for key in sorted(keys):
         assert f"`{key}`" in doc, key
     readme = (REPO / "README.md").read_text()

@@ -11,8 +11,8 @@ from conftest import ENVIRON, SITE_YAML
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from openings.builder import BuildOptions, build_site
 from openings.assemble import group_skills
+from openings.builder import BuildOptions, build_site
 from openings.errors import BuildFailed
 from openings.markdown import MarkdownRenderer
 from openings.models import Role

@@ -1,0 +1,93 @@
+"""The files made of the whole list of roles: the sitemap's entries, search.json and
+jobs.json, each joined from every role's part, which is kept between builds."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from . import urls as u
+from .assemble import SKILL, TEAM
+from .facts import Reader
+from .models import RoleBrief, Site
+from .structured import job_entry, jobs_json
+
+Memo = dict[tuple[str, ...], Any]  # roles' parts of files, by (file, role digest, ...)
+
+
+def sitemap_entries(site: Site, reader: Reader) -> list[tuple[str, dt.date]]:
+    """(path, lastmod) for every page a search engine should index."""
+    listed = reader.dated()
+    newest = max((updated for _, updated in listed), default=None) or reader.today()
+    entries = [(u.INDEX, newest), (u.SKILLS, newest)]
+    entries += listed
+    for kind, groups in ((SKILL, site.skills), (TEAM, site.departments)):
+        for group in groups:
+            if (newest := reader.group_newest(kind, group)) is not None:
+                entries.append((group.path, newest))
+    entries += [(p.path, p.updated) for p in reader.pages()]
+    return entries
+
+
+def search_entry(role: RoleBrief, site: Site) -> dict[str, Any]:
+    """What the index's search and filters need of a listed role (in search.json).
+
+    The index page itself lists only titles and links, so it stays light with thousands
+    of roles; its script fetches search.json when a visitor first searches or filters.
+    """
+    return {
+        "url": site.config.urls.href(role.path),
+        "department": role.department,
+        "locations": list(role.locations),
+        "remote": role.remote,
+        "type": role.employment_type,
+        "skills": [u.skill_key(name) for name in role.skills],
+        "text": " ".join([role.title, role.description, role.department, *role.skills]).casefold(),
+    }
+
+
+def search_file(site: Site, roles: Sequence[RoleBrief], memo: Memo) -> bytes:
+    """search.json: a compact array, joined from each role's part (kept in `memo`)."""
+
+    def part(role: RoleBrief) -> str:
+        return json.dumps(search_entry(role, site), ensure_ascii=False, separators=(",", ":"))
+
+    return ("[" + ",".join(_parts(memo, u.SEARCH, roles, part)) + "]\n").encode()
+
+
+def jobs_file(site: Site, reader: Reader, memo: Memo) -> bytes:
+    """jobs.json, as to_json(jobs_json(...)) writes it, joined from each role's part."""
+    roles = reader.indexable()
+    if not roles:
+        reader.today()  # the date it was last updated is the build's
+    head = to_json(jobs_json(site, roles, with_jobs=False)).decode()
+    if not roles:
+        return head.encode()
+
+    def part(role: RoleBrief) -> str:
+        text = json.dumps(job_entry(role, site), ensure_ascii=False, indent=2)
+        return "    " + text.replace("\n", "\n    ")  # as an item of "jobs"
+
+    parts = _parts(memo, u.JOBS_JSON, roles, part)
+    return (head.removesuffix("[]\n}\n") + "[\n" + ",\n".join(parts) + "\n  ]\n}\n").encode()
+
+
+def _parts(
+    memo: Memo, file: str, roles: Sequence[RoleBrief], make: Callable[[RoleBrief], str]
+) -> list[str]:
+    """Each role's part of `file`, from `memo` where it is, else made and kept there."""
+    result = []
+    for role in roles:
+        key = (file, role.digest)
+        if (part := memo.get(key)) is None:
+            part = memo[key] = make(role)
+        result.append(part)
+    return result
+
+
+def to_json(data: Any, indent: int | None = 2) -> bytes:
+    separators = None if indent else (",", ":")
+    text = json.dumps(data, ensure_ascii=False, indent=indent, separators=separators)
+    return (text + "\n").encode()

@@ -1,0 +1,196 @@
+"""Render a build's work and write it: as a new tree swapped in for the output (`build`),
+or in place (`serve`). Either way what the pages read is taken into the graph."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .cache import BuildCache, PageRecord, still_written
+from .content import ContentLoader
+from .errors import BuildFailed, Report, SiteError
+from .fingerprint import digest_of
+from .graph import page_node
+from .incremental import Work
+from .markdown import MarkdownRenderer
+from .models import Role, Site
+from .output import (
+    finish_tree,
+    in_place_sink,
+    put_in_place,
+    records,
+    start_tree,
+    static_fingerprints,
+)
+from .pages import PlannedPage, planned_page
+from .plan import Plan
+from .render import Rendered, Renderer, write_error
+from .schema import role_schema
+from .settings import Settings
+from .sources import Content
+from .state import LastBuild, MemoryStore, Store
+from .tree import NextTree, Writer
+
+Records = dict[str, PageRecord]
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where and how a build writes."""
+
+    root: Path
+    output: Path
+    jobs: int
+    store: Store | None
+
+
+@dataclass
+class Job:
+    target: Target
+    settings: Settings
+    site: Site
+    plan: Plan
+    work: Work
+    renderer: Renderer
+    report: Report
+
+    def pages(self, rels: list[str]) -> list[PlannedPage]:
+        return [planned_page(self.site, rel, self.plan[rel], self.settings.parts) for rel in rels]
+
+    def render(self, pages: list[PlannedPage], sink: Callable[[str, bytes], object]) -> Rendered:
+        """Render, and take in what rendering found: its problems (raised if errors), and
+        what each page and query read."""
+        rendered = self.renderer.render_all(pages, sink, self.target.jobs)
+        self.report.problems += rendered.problems
+        self.report.raise_if_errors()
+        for node, (keys, digest) in rendered.queries.items():
+            self.work.graph.record(node, keys)
+            self.work.facts[node] = digest
+        for rel, reads in rendered.reads.items():
+            self.work.graph.record(page_node(rel), tuple(reads))
+        return rendered
+
+
+def write_output(
+    target: Target,
+    settings: Settings,
+    content: Content,
+    last: LastBuild | None,
+    work: Work,
+    plan: Plan,
+    report: Report,
+    tree: NextTree | None = None,
+) -> tuple[Records, list[str]]:
+    """Render the work and write it; return the records of the output's files and the
+    files written or removed."""
+    full = _text_reader(target, settings, last)
+    facts = work.facts if target.store else None
+    renderer = Renderer(
+        settings.env, content.site, facts, full, target.root, target.output, settings.parts
+    )
+    job = Job(target, settings, content.site, plan, work, renderer, report)
+    if isinstance(target.store, MemoryStore):
+        return _in_place(job, target.store)
+    disk = target.store.disk if target.store else None
+    return _as_tree(job, disk, tree, last is not None)
+
+
+def _in_place(job: Job, store: MemoryStore) -> tuple[Records, list[str]]:
+    output, before = job.target.output, store.written
+    rendered = job.render(job.pages(job.work.render), in_place_sink(output, before))
+    statics = static_fingerprints(job.settings.statics)
+    copies = {
+        s: statics[s.dest]
+        for s in job.settings.statics
+        if before.get(s.dest, PageRecord("", 0, 0)).fingerprint != statics[s.dest]
+    }
+    gone = set(before) - job.plan.keys() - statics.keys()
+    return put_in_place(output, before, rendered.sunk, gone, copies)
+
+
+def _as_tree(
+    job: Job, disk: BuildCache | None, tree: NextTree | None, incremental: bool
+) -> tuple[Records, list[str]]:
+    """Write a new tree: the last build's files that stay are kept or linked, the others
+    rendered or copied; then swap it in for the output."""
+    output, report = job.target.output, job.report
+    previous = disk.load_pages(output) if disk and output.is_dir() else {}
+    statics = static_fingerprints(job.settings.statics)
+    todo = set(job.work.render) if incremental else set(job.plan)
+    keep = {rel: previous[rel] for rel in job.plan if rel in previous and rel not in todo}
+    keep |= {
+        rel: previous[rel]
+        for rel, fp in statics.items()
+        if rel in previous and previous[rel].fingerprint == fp
+    }
+    # A file changed or removed by hand since is made again.
+    lost = {rel for rel, record in keep.items() if not still_written(output / rel, record)}
+    keep = {rel: record for rel, record in keep.items() if rel not in lost}
+    todo |= {rel for rel in job.plan if rel not in keep}
+    copies = [s for s in job.settings.statics if s.dest not in keep]
+    try:
+        writer = tree.finish() if tree else Writer(output).start()
+    except OSError as exc:
+        report.error(output, 1, write_error(exc))
+        raise BuildFailed(sorted(report.problems)) from None
+    try:
+        if disk and writer.tmp == writer.spare:
+            disk.forget_spare()  # it changes now; if the build stops, it is not trusted
+        kept = start_tree(writer, output, keep)
+        writer.files = len(job.plan) + len(statics)
+        rendered = job.render(job.pages(sorted(todo)), writer.write)
+        if job.target.store is not None:
+            job.target.store.forget()  # until saved again, the output is not the state's
+        finish_tree(writer, copies)
+    except OSError as exc:
+        writer.close()
+        report.error(output, 1, write_error(exc))
+        raise BuildFailed(sorted(report.problems)) from None
+    except BaseException:
+        writer.close()
+        raise
+    gone = previous.keys() - job.plan.keys() - statics.keys()
+    changed = [*rendered.sunk, *(s.dest for s in copies), *sorted(gone)]
+    if disk is None:
+        return {}, changed
+    if writer.kept:
+        disk.store_spare(output, previous)
+    fingerprints = {rel: digest_of(sorted(reads.items())) for rel, reads in rendered.reads.items()}
+    fingerprints |= {s.dest: statics[s.dest] for s in copies}
+    return kept | records(output, fingerprints), changed
+
+
+def _text_reader(
+    target: Target, settings: Settings, last: LastBuild | None
+) -> Callable[[Role], Role] | None:
+    """For a site kept without the roles' text (on disk): a role with its text, read
+    again from its file (through the cache of parsed files)."""
+    if last is None or not last.without_text or target.store is None:
+        return None
+    config = settings.config
+    renderer = MarkdownRenderer(config.urls, config.raw_html, settings.page_ids)
+    loader = ContentLoader(
+        target.root,
+        config,
+        renderer,
+        Report(target.root),
+        settings.today,
+        last.dates,
+        None,
+        target.store.disk,
+    )
+
+    def full(role: Role) -> Role:
+        if role.body_html or role.faq or "without_text" not in role.__dict__:
+            return role
+        path = target.root / role.source
+        [(parsed, _)] = loader.parse_each([path], role_schema, 1)
+        whole = loader.role(path, parsed) if parsed else None
+        if whole is None or whole.digest != role.digest:
+            raise SiteError(
+                role.source, 1, "the file changed while the site was built; build again"
+            )
+        return whole
+
+    return full
