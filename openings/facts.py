@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .assemble import SKILL, TEAM, Touched
+from .assemble import SKILL, TEAM, Touched, role_order
 from .fingerprint import digest_of
 from .models import Department, Page, Role, RoleBrief, Site, SiteView, Skill
 from .urls import skill_display, skill_key
@@ -177,8 +177,8 @@ def _brief(role: Role) -> tuple[str, str]:
     return role.slug, role.brief.digest
 
 
-def _dated(role: Role) -> tuple[str, str]:
-    return role.slug, str(role.updated)
+def _dated(role: Role) -> tuple[str, str, tuple[int, str, str]]:
+    return role.slug, str(role.updated), role_order(role)  # the order of the site too
 
 
 def changed_keys(before: Facts, after: Facts) -> set[Key]:

@@ -35,8 +35,10 @@ class Engine:
     def build(self, *paths: Path, **options: object) -> BuildResult:
         """Build; `serve` is told `paths` changed (as its watcher would)."""
         if self.kind == "build":
-            self.result = build_site(BuildOptions(root=self.root, **options),  # type: ignore[arg-type]
-                                     environ=self.environ)  # fmt: skip
+            self.result = build_site(
+                BuildOptions(root=self.root, **options),  # type: ignore[arg-type]
+                environ=self.environ,
+            )
         else:
             self.result, _ = self.session.build(set(paths) if paths else None)
         return self.result
@@ -70,9 +72,10 @@ def test_a_text_edit_writes_the_roles_page_only(engine):
     result = engine.edit("data-engineer", lambda t: t + "\nA new closing paragraph.\n")
     assert result.updated
     assert engine.changed == {"roles/data-engineer/index.html"}
-    assert b"A new closing paragraph." in (
-        engine.output / "roles/data-engineer/index.html"
-    ).read_bytes()
+    assert (
+        b"A new closing paragraph."
+        in (engine.output / "roles/data-engineer/index.html").read_bytes()
+    )
     assert "1 written" in result.summary(engine.output)
     engine.same_as_full_build()
 
@@ -80,8 +83,14 @@ def test_a_text_edit_writes_the_roles_page_only(engine):
 def test_an_edit_lists_show_rewrites_the_lists_that_show_it(engine):
     engine.edit("frontend-engineer", lambda t: t.replace("Berlin, Germany", "Hamburg, Germany"))
     assert engine.result.updated
-    lists = {"index.html", "search.json", "jobs.json", "skills/react/index.html",
-             "departments/engineering/index.html", "roles/frontend-engineer/index.html"}  # fmt: skip
+    lists = {
+        "index.html",
+        "search.json",
+        "jobs.json",
+        "skills/react/index.html",
+        "departments/engineering/index.html",
+        "roles/frontend-engineer/index.html",
+    }
     assert lists <= engine.changed
     # Other roles' pages show it among their related roles: they change too.
     shown_on = [c for c in engine.changed if c.startswith("roles/") and "frontend" not in c]
@@ -105,14 +114,21 @@ def test_a_save_without_changes_writes_nothing(engine):
     "name, change",
     [
         ("data-engineer", lambda t: t.replace("title: Data Engineer", "title: A Data Engineer")),
-        ("data-engineer", lambda t: t.replace("date_posted: 2026-11-20", "date_posted: 2026-11-02")),
-        ("frontend-engineer",
-         lambda t: t.replace("date_posted: 2026-11-16", "date_posted: 2026-11-26")),
-        ("frontend-engineer",
-         lambda t: t.replace("date_posted: 2026-11-16", "date_posted: 2026-01-02")),
+        (
+            "data-engineer",
+            lambda t: t.replace("date_posted: 2026-11-20", "date_posted: 2026-11-02"),
+        ),
+        (
+            "frontend-engineer",
+            lambda t: t.replace("date_posted: 2026-11-16", "date_posted: 2026-11-26"),
+        ),
+        (
+            "frontend-engineer",
+            lambda t: t.replace("date_posted: 2026-11-16", "date_posted: 2026-01-02"),
+        ),
     ],
     ids=["title", "older", "newest", "oldest"],
-)  # fmt: skip
+)
 def test_a_new_title_or_date_reorders_the_site(engine, name, change):
     engine.edit(name, change)
     assert engine.result.updated and "index.html" in engine.changed
@@ -165,8 +181,12 @@ def test_new_removed_and_renamed_files_are_incremental(engine):
 
 def test_hidden_and_editor_files_among_the_roles_change_nothing(engine):
     roles = engine.root / "content/roles"
-    droppings = [roles / ".data-engineer.md.swp", roles / "data-engineer.md~",
-                 roles / ".#data-engineer.md", roles / "notes.txt"]  # fmt: skip
+    droppings = [
+        roles / ".data-engineer.md.swp",
+        roles / "data-engineer.md~",
+        roles / ".#data-engineer.md",
+        roles / "notes.txt",
+    ]
     for path in droppings:
         path.write_text("not a role")
     assert engine.build(*droppings).written == 0
@@ -179,12 +199,15 @@ def test_hidden_and_editor_files_among_the_roles_change_nothing(engine):
         ("content/site.yaml", lambda t: t.replace("Careers at Kestrel Freight", "Work here"), 1),
         ("content/pages/hiring-process.md", lambda t: t + "\nOne more step.\n", 0),
         ("themes/default/templates/role.html", lambda t: t.replace("Related roles", "Similar"), 0),
-        ("themes/default/templates/_entry.xml", lambda t: t.replace("<entry>", "<entry><!-- -->"),
-         1),
+        (
+            "themes/default/templates/_entry.xml",
+            lambda t: t.replace("<entry>", "<entry><!-- -->"),
+            1,
+        ),
         ("themes/default/static/style.css", lambda t: t + "\n.x { color: red; }\n", 0),
     ],
     ids=["site.yaml", "page", "template", "part-of-lists", "stylesheet"],
-)  # fmt: skip
+)
 def test_an_edit_outside_the_roles(engine, path, change, afresh, tmp_path):
     theme = engine.root / "themes/default"
     if not theme.is_dir():  # the example site uses Openings' own theme: copy it in
@@ -199,8 +222,9 @@ def test_an_edit_outside_the_roles(engine, path, change, afresh, tmp_path):
 
 def test_a_new_day_reads_every_role_and_renders_what_changed(engine):
     path = engine.role_file("data-engineer")
-    path.write_text(path.read_text().replace("valid_through: 2027-02-15",
-                                             "valid_through: 2026-11-27"))  # fmt: skip
+    path.write_text(
+        path.read_text().replace("valid_through: 2027-02-15", "valid_through: 2026-11-27")
+    )
     engine.build(path)
     engine.environ["SOURCE_DATE_EPOCH"] = str(int(ENVIRON["SOURCE_DATE_EPOCH"]) + 86400)
     engine.edit("frontend-engineer", lambda t: t + "\nMore.\n")
@@ -229,10 +253,13 @@ def test_a_broken_edit_fails_and_keeps_the_site(engine):
 
 
 def test_warnings_are_those_of_a_full_build(engine, tmp_path):
-    engine.edit("data-engineer", lambda t: t.replace("title: Data Engineer",
-                                                     "title: Data Engineer\nskils: [Go]"))  # fmt: skip
-    full = build_site(BuildOptions(root=engine.root, output=tmp_path / "w", cache=False),
-                      environ=engine.environ)  # fmt: skip
+    engine.edit(
+        "data-engineer",
+        lambda t: t.replace("title: Data Engineer", "title: Data Engineer\nskils: [Go]"),
+    )
+    full = build_site(
+        BuildOptions(root=engine.root, output=tmp_path / "w", cache=False), environ=engine.environ
+    )
     assert engine.result.warnings == full.warnings
     assert any("skils" in p.message for p in full.warnings)
 
@@ -298,8 +325,11 @@ def test_a_damaged_or_tampered_state_is_a_fresh_build(site, tmp_path):
 def test_a_series_of_updates_keeps_the_spare_in_step(site, tmp_path):
     # Each build writes into the site before the last one (the spare), swapped in after.
     for i in range(4):
-        edit(site, "frontend-engineer" if i % 2 else "data-engineer",
-             lambda t, i=i: t + f"\nEdit {i}.\n")  # fmt: skip
+        edit(
+            site,
+            "frontend-engineer" if i % 2 else "data-engineer",
+            lambda t, i=i: t + f"\nEdit {i}.\n",
+        )
         assert build(site).updated
         assert tree_digest(site / "output") == fresh(site, tmp_path)
     assert (site / ".openings-cache/spare").is_dir()
@@ -310,8 +340,9 @@ def test_a_commit_of_one_role_in_a_fresh_checkout_is_incremental(write_site, tmp
     (every file with a new time), with the last build's output and cache restored."""
     from test_gitdates import git
 
-    origin = write_site({f"content/roles/r{i}.md": role(f"Role {i}", skills=f"[Go, S{i % 3}]")
-                         for i in range(8)})  # fmt: skip
+    origin = write_site(
+        {f"content/roles/r{i}.md": role(f"Role {i}", skills=f"[Go, S{i % 3}]") for i in range(8)}
+    )
     git(origin, "init", "-q")
     git(origin, "add", ".")
     git(origin, "commit", "-qm", "roles", when="2026-10-01T10:00:00+00:00")

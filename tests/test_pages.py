@@ -55,7 +55,9 @@ def test_role_context_has_no_job_posting_when_closed(write_site):
     site = build(root, write=False).site
     pages = {p.path: p for p in plan_pages(site)}
     reader = Reader(site, facts_of(site))
-    assert [d["@type"] for d in pages["roles/open/"].full_context(reader)["jsonld"]] == ["JobPosting"]
+    assert [d["@type"] for d in pages["roles/open/"].full_context(reader)["jsonld"]] == [
+        "JobPosting"
+    ]
     assert pages["roles/shut/"].full_context(reader)["jsonld"] == []
     assert pages["roles/shut/"].full_context(reader)["meta"].noindex
     assert pages[""].full_context(reader)["roles"] == (site.roles[0].brief,)
