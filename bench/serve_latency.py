@@ -1,15 +1,26 @@
 """Time from saving a role file to the browser being told to reload, beside `hugo server`.
 
-    python bench/serve_latency.py 1000 [--edits 20] [--edit text|location] [--dir DIR]
+    python bench/serve_latency.py 10000 [--edits 5] [--edit text,title,...|all] [--dir DIR]
+        [--generator ../shared/bench/gen_corpus.py]
 
 Starts `python build.py serve` and, when Hugo is installed, `hugo server` on the same
-roles (bench/corpus.py writes them), waits for both first builds, then edits one role
-file of each in turn: `text` appends a paragraph (only the role's own page changes),
-`location` changes its location, which the lists show (the index, the role's skill
-and team pages, jobs.json, search.json and the pages that show it as related). For
-Openings the clock stops when the reload event arrives on the live-reload stream (the
-rebuilt files are on disk by then); for Hugo when it prints its "Total in … ms" rebuild
-line. Prints each median (min-max) in milliseconds and the ratio of the medians.
+roles (bench/corpus.py, or the `--generator`, writes them), waits for both first
+builds, then makes each kind of edit to one open role of each in turn, and undoes it:
+
+    text      a paragraph appended (only the role's own page changes)
+    title     a new title (the lists show it, and its place in them)
+    date      a newer date_posted (it moves to the top of every list)
+    skills    its first skill replaced by another
+    team      another department
+    location  another location (the lists show it)
+    close     a valid_through in the past (it leaves every list)
+    draft     `draft: true` (it leaves the site)
+    new       a new role file (a copy under another name)
+    delete    the role's file removed
+
+For Openings the clock stops when the reload event arrives on the live-reload stream
+(the rebuilt files are on disk by then); for Hugo when it prints its "Total in … ms"
+rebuild line. Prints each median (min-max) in milliseconds and the ratio of the medians.
 """
 
 from __future__ import annotations
@@ -25,6 +36,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -46,8 +58,15 @@ def wait_line(source: queue.Queue, pattern: str, timeout: float) -> tuple[float,
 
 
 def start(cmd: list[str], cwd: Path) -> tuple[subprocess.Popen, queue.Queue]:
-    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            stdin=subprocess.DEVNULL, text=True, bufsize=1)  # fmt: skip
+    proc = subprocess.Popen(
+        cmd,
+        cwd=cwd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+        text=True,
+        bufsize=1,
+    )
     out: queue.Queue = queue.Queue()
     threading.Thread(target=lines_of, args=(proc.stdout, out), daemon=True).start()
     return proc, out
@@ -63,13 +82,85 @@ def events(port: int, sink: queue.Queue) -> None:
             sink.put((time.perf_counter(), raw[7:].strip().decode()))
 
 
-def edit(path: Path, i: int, kind: str, original: str) -> float:
-    if kind == "location":
-        path.write_text(original.replace('location: "', f'location: "Area {i}, ', 1))
+EDITS = {
+    "text": lambda t, i: t + f"\nEdited paragraph number {i} for the rebuild benchmark.\n",
+    "title": lambda t, i: re.sub(r'title: "([^"]*)"', rf'title: "\1 {i}"', t, count=1),
+    "date": lambda t, i: re.sub(
+        r"date_posted: .*", f"date_posted: 2026-11-{10 + i:02d}", t, count=1
+    ),
+    "skills": lambda t, i: re.sub(r'skills:\n  - "[^"]*"', f'skills:\n  - "Skill {i}"', t, count=1),
+    "team": lambda t, i: re.sub(r'department: "([^"]*)"', rf'department: "\1 {i}"', t, count=1),
+    "location": lambda t, i: t.replace('location: "', f'location: "Area {i}, ', 1),
+    "close": lambda t, i: re.sub(r"valid_through: .*", "valid_through: 2020-01-01", t, count=1),
+    "draft": lambda t, i: t.replace("---\n", "---\ndraft: true\n", 1),
+}
+KINDS = [*EDITS, "new", "delete"]
+
+
+def edit(path: Path, kind: str, i: int, original: str) -> tuple[float, Callable[[], None]]:
+    """Make one edit; return when it was saved and how to undo it."""
+    if kind == "new":
+        copy = path.with_name(f"zz-benchmark-new-{i}.md")
+        copy.write_text(original)
+        return time.perf_counter(), copy.unlink
+    if kind == "delete":
+        path.unlink()
+        return time.perf_counter(), lambda: path.write_text(original)
+    path.write_text(EDITS[kind](original, i))
+    return time.perf_counter(), lambda: path.write_text(original)
+
+
+def is_open(text: str) -> bool:
+    return (
+        "draft: true" not in text
+        and "valid_through: 20" in text
+        and not re.search(r"valid_through: (19|200|201|202[0-5])", text)
+    )
+
+
+def reloaded(events: queue.Queue) -> float:
+    while True:
+        stamp, kind = events.get(timeout=120)
+        if kind in ("reload", "css"):
+            return stamp
+
+
+def timed_edit(path: Path, kind: str, i: int, original: str, events: queue.Queue) -> float:
+    """Milliseconds from an edit to Openings' reload event; the edit is then undone."""
+    t0, undo = edit(path, kind, i, original)
+    ms = (reloaded(events) - t0) * 1000
+    time.sleep(0.3)
+    undo()
+    reloaded(events)
+    time.sleep(0.3)
+    return ms
+
+
+def timed_hugo_edit(path: Path, kind: str, i: int, original: str, out: queue.Queue) -> float:
+    """Milliseconds from an edit to Hugo's rebuild line; the edit is then undone."""
+    pattern = r"Total in (\d+(?:\.\d+)?) ms"
+    while not out.empty():
+        out.get()
+    t0, undo = edit(path, kind, i, original)
+    stamp, _ = wait_line(out, pattern, 120)
+    time.sleep(0.3)
+    undo()
+    wait_line(out, pattern, 120)
+    time.sleep(0.3)
+    return (stamp - t0) * 1000
+
+
+def write_corpus(n: int, corpus: Path, generator: Path | None) -> None:
+    """N roles as corpus/openings (a content folder) and corpus/hugo (a Hugo site)."""
+    if generator is None:
+        commands = [[str(HERE / "corpus.py"), str(n), str(corpus)]]
     else:
-        with path.open("a", encoding="utf-8") as f:
-            f.write(f"\nEdited paragraph number {i} for the rebuild benchmark.\n")
-    return time.perf_counter()
+        commands = [
+            [str(generator), str(n), str(corpus / name), "--format", fmt]
+            for name, fmt in (("openings", "ours"), ("hugo", "hugo"))
+        ]
+    for command in commands:
+        subprocess.run([sys.executable, *command], check=True, stdout=subprocess.DEVNULL)
 
 
 def summary(name: str, values: list[float]) -> str:
@@ -82,23 +173,39 @@ def summary(name: str, values: list[float]) -> str:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("n", type=int)
-    ap.add_argument("--edits", type=int, default=20)
-    ap.add_argument("--edit", choices=["text", "location"], default="text")
+    ap.add_argument("--edits", type=int, default=5)
+    ap.add_argument("--edit", default="text,location", help="kinds, comma-separated, or all")
     ap.add_argument("--dir", type=Path, default=Path("/tmp/openings-bench"))
     ap.add_argument("--hugo-port", type=int, default=1313)
+    ap.add_argument("--generator", type=Path, help="a corpus script: N DIR --format ours|hugo")
     args = ap.parse_args()
+    kinds = KINDS if args.edit == "all" else args.edit.split(",")
+    if unknown := set(kinds) - set(KINDS):
+        ap.error(f"unknown kinds of edit: {', '.join(sorted(unknown))}")
     corpus = args.dir / f"corpus-{args.n}"
     if not (corpus / "openings/site.yaml").is_file():
-        subprocess.run([sys.executable, str(HERE / "corpus.py"), str(args.n), str(corpus)],
-                       check=True)  # fmt: skip
+        write_corpus(args.n, corpus, args.generator)
     ours_dir, hugo_dir = corpus / "openings", corpus / "hugo"
-    role = sorted((ours_dir / "roles").glob("*.md"))[args.n // 2]
+    roles = sorted((ours_dir / "roles").glob("*.md"))
+    # An open role in the middle of the list (not closed, not a draft).
+    role = next(r for r in roles[args.n // 2 :] if is_open(r.read_text()))
     hugo_role = hugo_dir / "content/roles" / role.name
     originals = {role: role.read_text(), hugo_role: hugo_role.read_text()}
 
-    ours, ours_out = start([sys.executable, str(ROOT / "build.py"), "serve", "--content",
-                            str(ours_dir), "--port", "0", "--base-url", "http://127.0.0.1/"],
-                           ROOT)  # fmt: skip
+    ours, ours_out = start(
+        [
+            sys.executable,
+            str(ROOT / "build.py"),
+            "serve",
+            "--content",
+            str(ours_dir),
+            "--port",
+            "0",
+            "--base-url",
+            "http://127.0.0.1/",
+        ],
+        ROOT,
+    )
     hugo = None
     try:
         started = time.perf_counter()
@@ -109,37 +216,40 @@ def main() -> int:
         threading.Thread(target=events, args=(port, ours_events), daemon=True).start()
         ours_events.get(timeout=30)  # the stream repeats the first build's event
         if shutil.which("hugo"):
-            hugo, hugo_out = start(["hugo", "server", "--source", str(hugo_dir), "--bind",
-                                    "127.0.0.1", "--port", str(args.hugo_port)], ROOT)  # fmt: skip
+            hugo, hugo_out = start(
+                [
+                    "hugo",
+                    "server",
+                    "--source",
+                    str(hugo_dir),
+                    "--bind",
+                    "127.0.0.1",
+                    "--port",
+                    str(args.hugo_port),
+                ],
+                ROOT,
+            )
             started = time.perf_counter()
             stamp, _ = wait_line(hugo_out, r"Web Server is available", 900)
             print(f"hugo server ready after {stamp - started:.2f} s")
             time.sleep(2.0)  # let Hugo's watcher settle before the first edit
         else:
             print("hugo not installed: measuring Openings alone")
-        ours_ms: list[float] = []
-        hugo_ms: list[float] = []
-        for i in range(args.edits):
-            t0 = edit(role, i, args.edit, originals[role])
-            while True:
-                stamp, kind = ours_events.get(timeout=120)
-                if kind in ("reload", "css"):
-                    break
-            ours_ms.append((stamp - t0) * 1000)
-            time.sleep(0.3)
-            if hugo:
-                while not hugo_out.empty():
-                    hugo_out.get()
-                t0 = edit(hugo_role, i, args.edit, originals[hugo_role])
-                stamp, _ = wait_line(hugo_out, r"Total in (\d+(?:\.\d+)?) ms", 120)
-                hugo_ms.append((stamp - t0) * 1000)
-                time.sleep(0.3)
-        print(f"{args.n} roles, {args.edits} {args.edit} edits each, one at a time, alternating")
-        print(summary("openings: save -> reload event", ours_ms))
-        if hugo_ms:
-            print(summary("hugo server: save -> rebuilt", hugo_ms))
-            ratio = statistics.median(ours_ms) / statistics.median(hugo_ms)
-            print(f"ratio of medians (openings / hugo): {ratio:.2f}")
+        print(f"{args.n} roles, {args.edits} edits of each kind, one at a time, alternating")
+        for kind in kinds:
+            ours_ms: list[float] = []
+            hugo_ms: list[float] = []
+            for i in range(args.edits):
+                ours_ms.append(timed_edit(role, kind, i, originals[role], ours_events))
+                if hugo:
+                    hugo_ms.append(
+                        timed_hugo_edit(hugo_role, kind, i, originals[hugo_role], hugo_out)
+                    )
+            line = summary(f"{kind:>8}: openings", ours_ms)
+            if hugo_ms:
+                ratio = statistics.median(ours_ms) / statistics.median(hugo_ms)
+                line += f"; {summary('hugo server', hugo_ms)}; ratio {ratio:.2f}"
+            print(line, flush=True)
     finally:
         for proc in (ours, hugo):
             if proc:

@@ -71,8 +71,22 @@ def reassemble(
     teams = _regroup(site.departments, TEAM, groups, gone, new)
     old_skills = {s.key: s for s in site.skills}
     old_teams = {skill_key(d.name): d for d in site.departments}
-    new_skills = _skills(skills, old_skills)
-    new_teams = _teams(teams, old_teams)
+    # A role that kept its spellings and state leaves its groups' names as they were.
+    before = {r.source: r for r in gone}
+    kept = {
+        r.source
+        for r in new
+        if (was := before.get(r.source)) is not None
+        and (was.skills, was.department, was.listed) == (r.skills, r.department, r.listed)
+    }
+    recount: set[tuple[str, str]] = set()
+    for role in (*gone, *new):
+        if role.listed and role.source not in kept:
+            recount.update((SKILL, key) for key in role.skill_keys)
+            if role.department:
+                recount.add((TEAM, skill_key(role.department)))
+    new_skills = _skills(skills, old_skills, recount)
+    new_teams = _teams(teams, old_teams, recount)
     for kind, old, now in (
         (SKILL, old_skills, {s.key: s for s in new_skills}),
         (TEAM, old_teams, {skill_key(d.name): d for d in new_teams}),
@@ -200,20 +214,30 @@ def unique_slugs(members: Mapping[str, Sequence[Any]], slug_of: Any) -> dict[str
     return result
 
 
-def _skills(members: Mapping[str, Sequence[Role]], old: Mapping[str, Skill]) -> tuple[Skill, ...]:
+def _skills(
+    members: Mapping[str, Sequence[Role]],
+    old: Mapping[str, Skill],
+    recount: set[tuple[str, str]] | None = None,
+) -> tuple[Skill, ...]:
+    """The skills, reusing the old ones untouched; names are counted again for the
+    groups in `recount` (all of them when None)."""
     slugs = unique_slugs(members, skill_slug)
     result = []
     for key, roles in members.items():
         was = old.get(key)
         if was is not None and was.roles is roles and was.slug == slugs[key]:
             result.append(was)  # untouched: the same object
-        else:
-            result.append(Skill(key, _most_used(roles, key, SKILL), slugs[key], tuple(roles)))
+            continue
+        name = was.name if was and recount is not None and (SKILL, key) not in recount else None
+        name = name or _most_used(roles, key, SKILL)
+        result.append(Skill(key, name, slugs[key], tuple(roles)))
     return tuple(sorted(result, key=lambda s: (s.name.casefold(), s.slug)))
 
 
 def _teams(
-    members: Mapping[str, Sequence[Role]], old: Mapping[str, Department]
+    members: Mapping[str, Sequence[Role]],
+    old: Mapping[str, Department],
+    recount: set[tuple[str, str]] | None = None,
 ) -> tuple[Department, ...]:
     slugs = unique_slugs(members, lambda k: slugify(k) or "department")
     result = []
@@ -221,8 +245,10 @@ def _teams(
         was = old.get(key)
         if was is not None and was.roles is roles and was.slug == slugs[key]:
             result.append(was)
-        else:
-            result.append(Department(_most_used(roles, key, TEAM), slugs[key], tuple(roles)))
+            continue
+        name = was.name if was and recount is not None and (TEAM, key) not in recount else None
+        name = name or _most_used(roles, key, TEAM)
+        result.append(Department(name, slugs[key], tuple(roles)))
     return tuple(sorted(result, key=lambda d: (d.name.casefold(), d.slug)))
 
 

@@ -79,6 +79,8 @@ def _role_facts(role: Role) -> Iterator[tuple[Key, str]]:
 
 def _site_facts(site: Site) -> Iterator[tuple[Key, str]]:
     """The facts about the whole site but its two lists: its view, pages and day."""
+    for kind, groups in ((SKILL, site.skills), (TEAM, site.departments)):
+        yield ("groups", kind), _hash("\n".join(g.path for g in groups))
     view = site.view
     for name in VIEW_PARTS:
         yield ("view", name), digest_of(getattr(view, name))
@@ -248,6 +250,11 @@ class Reader:
         """When the group's newest indexable role last changed (None without one)."""
         self.note(("newest", kind, group_key(group)))
         return group.newest
+
+    def groups(self, kind: str) -> tuple[Skill, ...] | tuple[Department, ...]:
+        """The skills or the teams, for what only their addresses decide."""
+        self.note(("groups", kind))
+        return self.site.skills if kind == SKILL else self.site.departments
 
     def dated(self) -> list[tuple[str, Any]]:
         """The indexable roles' paths and last changes, in the site's order."""

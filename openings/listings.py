@@ -23,8 +23,8 @@ def sitemap_entries(site: Site, reader: Reader) -> list[tuple[str, dt.date]]:
     newest = max((updated for _, updated in listed), default=None) or reader.today()
     entries = [(u.INDEX, newest), (u.SKILLS, newest)]
     entries += listed
-    for kind, groups in ((SKILL, site.skills), (TEAM, site.departments)):
-        for group in groups:
+    for kind in (SKILL, TEAM):
+        for group in reader.groups(kind):
             if (newest := reader.group_newest(kind, group)) is not None:
                 entries.append((group.path, newest))
     entries += [(p.path, p.updated) for p in reader.pages()]

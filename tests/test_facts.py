@@ -57,11 +57,12 @@ EDITS = [
     lambda t: t.replace("date_posted: 2026-11-20", "date_posted: 2026-10-01"),
     lambda t: t.replace("remote: remote", "remote: hybrid"),
     lambda t: t.replace("title: Data Engineer", "title: Data Engineer\ndescription: Pipes."),
+    lambda t: t.replace("  - dbt\n", "  - dbt\n  - Elixir\n"),
 ]
 
 
 @pytest.mark.parametrize(
-    "change", EDITS, ids=["text", "title", "newest", "oldest", "remote", "description"]
+    "change", EDITS, ids=["text", "title", "newest", "oldest", "remote", "description", "skill"]
 )
 def test_a_page_whose_reads_kept_their_digests_is_unchanged(copy_repo_site, change):
     check_edit(copy_repo_site(), change)
