@@ -1,7 +1,7 @@
 """Cold builds of the same roles by Openings and Hugo, alternately, with the ratios.
 
     python bench/build_speed.py 1000 10000 [--runs 3] [--dir /tmp/openings-bench] [--smoke]
-        [--generator ../shared/bench/gen_corpus.py]
+        [--generator ../shared/bench/gen_corpus.py] [--rebuilds text,skills,...|all]
 
 For each size, bench/corpus.py (or the `--generator`, a script taking
 `N DIR --format ours|hugo`) writes the roles once; then each run deletes the
@@ -24,6 +24,9 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from edits import KINDS, edit, is_open  # noqa: E402
+
 ROOT = HERE.parent
 
 
@@ -64,41 +67,38 @@ def report_rebuilds(
     out: Path,
     runs: int,
     hugo_full: list[tuple[float, float, float]],
+    kinds: list[str],
 ) -> None:
-    """Rebuilds with the cache of the previous build, at least five of each: nothing
-    changed; one role's text changed (a paragraph appended); one role's location, which
-    lists show, changed."""
-    role = sorted((corpus / "openings/roles").glob("*.md"))[
-        len(list((corpus / "openings/roles").glob("*.md"))) // 2
-    ]
+    """Rebuilds from the state of the previous build (its cache and output), at least
+    three of each: nothing changed; then each kind of edit of one open role (see
+    bench/edits.py), each undone by a build that is not counted."""
+    roles = sorted((corpus / "openings/roles").glob("*.md"))
+    role = next(r for r in roles[len(roles) // 2 :] if is_open(r.read_text()))
     original = role.read_text()
     timed(ours_cmd)  # the cache and output of a complete build
     # One more build after a change: from the second build on, the site before the last
     # one is kept in the cache (the spare) and becomes the next build's folder.
     role.write_text(original + "\nWarming up.\n")
     timed(ours_cmd)
-    same, text, listed = [], [], []
-    edited = original
+    role.write_text(original)
+    timed(ours_cmd)
+    figures = {"no change": [timed(ours_cmd) for _ in range(max(runs, 3))]}
     try:
-        for _ in range(max(runs, 5)):
-            same.append(timed(ours_cmd))
-        for i in range(max(runs, 5)):  # each time one more paragraph
-            edited += f"\nEdited for the benchmark, {i}.\n"
-            role.write_text(edited)
-            text.append(timed(ours_cmd))
-        for i in range(max(runs, 5)):  # each time another location
-            role.write_text(edited.replace('location: "', f'location: "Area {i}, ', 1))
-            listed.append(timed(ours_cmd))
+        for kind in kinds:
+            figures[kind] = []
+            for i in range(max(runs, 3)):
+                _, undo = edit(role, kind, i, original)
+                figures[kind].append(timed(ours_cmd))
+                undo()
+                timed(ours_cmd)
     finally:
         role.write_text(original)
-    print(row("no change", same))
-    print(row("one role's text", text))
-    print(row("one role's location", listed))
-    if hugo_full:
-        full = statistics.median(v[0] for v in hugo_full)
-        ratios = [statistics.median(v[0] for v in kind) / full for kind in (same, text, listed)]
-        print("ratio to hugo's full build: no change {:.2f}, one role's text {:.2f}, "
-              "one role's location {:.2f}".format(*ratios))  # fmt: skip
+        for extra in role.parent.glob("zz-benchmark-new-*.md"):
+            extra.unlink()
+    full = statistics.median(v[0] for v in hugo_full) if hugo_full else 0.0
+    for kind, values in figures.items():
+        ratio = f" = {statistics.median(v[0] for v in values) / full:.3f}x hugo's full build"
+        print(row(f"rebuild, {kind}", values) + (ratio if full else ""))
 
 
 def write_corpus(n: int, corpus: Path, generator: Path | None) -> None:
@@ -122,9 +122,10 @@ def main() -> int:
     ap.add_argument("--smoke", action="store_true")
     ap.add_argument(
         "--rebuilds",
-        action="store_true",
-        help="also time rebuilds with the cache: nothing changed, one role's text changed, "
-        "one role's location changed",
+        nargs="?",
+        const="text,location",
+        help="also time rebuilds from the last build's state: nothing changed, then each of "
+        "these kinds of edit (comma-separated, or all; see bench/edits.py)",
     )
     ap.add_argument(
         "--generator",
@@ -161,7 +162,8 @@ def main() -> int:
             if hugo:
                 theirs.append(run(hugo_cmd, args.dir / f"out-hugo-{n}"))
         if args.rebuilds:
-            report_rebuilds(ours_cmd, corpus, args.dir / f"out-openings-{n}", runs, theirs)
+            kinds = KINDS if args.rebuilds == "all" else args.rebuilds.split(",")
+            report_rebuilds(ours_cmd, corpus, args.dir / f"out-openings-{n}", runs, theirs, kinds)
         files = sum(1 for _ in (args.dir / f"out-openings-{n}").rglob("*.html"))
         print(f"{n} roles, {runs} run(s) each, alternating; Openings wrote {files} HTML pages")
         print(row("openings", ours))

@@ -36,10 +36,12 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from edits import KINDS, edit, is_open  # noqa: E402
+
 ROOT = HERE.parent
 
 
@@ -80,42 +82,6 @@ def events(port: int, sink: queue.Queue) -> None:
     for raw in iter(response.readline, b""):
         if raw.startswith(b"event: "):
             sink.put((time.perf_counter(), raw[7:].strip().decode()))
-
-
-EDITS = {
-    "text": lambda t, i: t + f"\nEdited paragraph number {i} for the rebuild benchmark.\n",
-    "title": lambda t, i: re.sub(r'title: "([^"]*)"', rf'title: "\1 {i}"', t, count=1),
-    "date": lambda t, i: re.sub(
-        r"date_posted: .*", f"date_posted: 2026-11-{10 + i:02d}", t, count=1
-    ),
-    "skills": lambda t, i: re.sub(r'skills:\n  - "[^"]*"', f'skills:\n  - "Skill {i}"', t, count=1),
-    "team": lambda t, i: re.sub(r'department: "([^"]*)"', rf'department: "\1 {i}"', t, count=1),
-    "location": lambda t, i: t.replace('location: "', f'location: "Area {i}, ', 1),
-    "close": lambda t, i: re.sub(r"valid_through: .*", "valid_through: 2020-01-01", t, count=1),
-    "draft": lambda t, i: t.replace("---\n", "---\ndraft: true\n", 1),
-}
-KINDS = [*EDITS, "new", "delete"]
-
-
-def edit(path: Path, kind: str, i: int, original: str) -> tuple[float, Callable[[], None]]:
-    """Make one edit; return when it was saved and how to undo it."""
-    if kind == "new":
-        copy = path.with_name(f"zz-benchmark-new-{i}.md")
-        copy.write_text(original)
-        return time.perf_counter(), copy.unlink
-    if kind == "delete":
-        path.unlink()
-        return time.perf_counter(), lambda: path.write_text(original)
-    path.write_text(EDITS[kind](original, i))
-    return time.perf_counter(), lambda: path.write_text(original)
-
-
-def is_open(text: str) -> bool:
-    return (
-        "draft: true" not in text
-        and "valid_through: 20" in text
-        and not re.search(r"valid_through: (19|200|201|202[0-5])", text)
-    )
 
 
 def reloaded(events: queue.Queue) -> float:
@@ -182,7 +148,7 @@ def main() -> int:
     kinds = KINDS if args.edit == "all" else args.edit.split(",")
     if unknown := set(kinds) - set(KINDS):
         ap.error(f"unknown kinds of edit: {', '.join(sorted(unknown))}")
-    corpus = args.dir / f"corpus-{args.n}"
+    corpus = args.dir / (f"corpus-{args.n}" if not args.generator else f"shared-corpus-{args.n}")
     if not (corpus / "openings/site.yaml").is_file():
         write_corpus(args.n, corpus, args.generator)
     ours_dir, hugo_dir = corpus / "openings", corpus / "hugo"

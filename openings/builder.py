@@ -9,6 +9,7 @@ every error is found before the output is touched.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -167,26 +168,15 @@ def _read(
         if memory is not None
         else MarkdownRenderer(config.urls, config.raw_html, settings.page_ids)
     )
-    reading = Reading(
-        options.root,
-        options.content_dir,
-        config,
-        renderer,
-        settings.today,
-        options.drafts,
-        options.jobs,
-        memory,
-        store.disk if store else None,
-        settings.page_ids,
-    )
+    reading = Reading(options.root, options.content_dir, config, renderer, settings.today)
+    reading.drafts, reading.jobs, reading.reserved = options.drafts, options.jobs, settings.page_ids
+    reading.memory, reading.disk = memory, store.disk if store else None
     if last is None or last.site.build_date != settings.today:
         content = read_all(reading, report)
     else:
         if isinstance(store, MemoryStore) and store.failed:
             hint = None  # the files of a failed build may have changed since: look at all
-        content = read_changes(
-            reading, report, last.site, last.files, last.problems, last.dates, last.head, hint
-        )
+        content = read_changes(reading, report, last.content, hint)
     report.problems += [p for rel in sorted(content.problems) for p in content.problems[rel]]
     return content
 
@@ -259,18 +249,8 @@ def _last_build(settings: Settings, content: Content, planned: Planned, work: Wo
             del settings.parts[key]
     # Only files read without errors: the others are read again next time.
     problems = {rel: found for rel, found in content.problems.items() if rel in content.files}
-    return LastBuild(
-        settings.digest,
-        content.site,
-        content.files,
-        problems,
-        content.dates,
-        content.head,
-        work.facts,
-        work.graph,
-        planned.plan,
-        settings.parts,
-    )
+    kept = dataclasses.replace(content, problems=problems, gone=(), new=(), touched=None)
+    return LastBuild(settings.digest, kept, work.facts, work.graph, planned.plan, settings.parts)
 
 
 def _inputs(options: BuildOptions, environ: Mapping[str, str]) -> str:

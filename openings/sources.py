@@ -61,7 +61,7 @@ class Reading:
     config: SiteConfig
     renderer: MarkdownRenderer
     today: dt.date
-    drafts: bool
+    drafts: bool = False
     jobs: int = 1
     memory: ParseCache | None = None
     disk: BuildCache | None = None
@@ -95,20 +95,14 @@ def read_all(reading: Reading, report: Report) -> Content:
 
 
 def read_changes(
-    reading: Reading,
-    report: Report,
-    last: Site,
-    marks: dict[str, FileMark],
-    problems: dict[str, list[Problem]],
-    dates: FileDates,
-    head: str,
-    hint: Iterable[Path] | None = None,
+    reading: Reading, report: Report, before: Content, hint: Iterable[Path] | None = None
 ) -> Content:
-    """Read the role files that changed since the last build (`marks`), and the pages.
+    """Read the role files that changed since the last build (`before`), and the pages.
 
     `hint`, when given, names every file that may have changed (the watcher's word);
     otherwise each role file is looked at.
     """
+    last, marks, dates, head = before.site, before.files, before.dates, before.head
     folder = reading.content_dir
     now_head = git_head(folder)
     now_dates = dates if now_head == head else file_dates(folder, _tz(reading.config))
@@ -116,7 +110,7 @@ def read_changes(
     loader = reading.loader(report, now_dates)
     candidates = _candidates(loader, roles_dir, marks, hint)
     candidates |= {roles_dir / name for name in _redated(dates, now_dates)}
-    files, problems = dict(marks), dict(problems)
+    files, problems = dict(marks), dict(before.problems)
     by_source = last.role_by_source
     gone: list[Role] = []
     changed: list[Path] = []

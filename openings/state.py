@@ -18,14 +18,12 @@ from markupsafe import Markup
 
 from .cache import BuildCache, PageRecord
 from .content import ParseCache
-from .errors import Problem
 from .facts import Facts
-from .gitdates import FileDates
 from .graph import Graph
 from .listings import Memo
 from .models import Role, Site
 from .plan import Plan
-from .sources import FileMark
+from .sources import Content
 from .theme import PARTIALS, MemoryBytecodeCache
 
 
@@ -33,17 +31,17 @@ from .theme import PARTIALS, MemoryBytecodeCache
 class LastBuild:
     """What a build leaves for the next one to start from."""
 
-    settings: str  # digest of everything every page depends on (see builder.Settings)
-    site: Site
-    files: dict[str, FileMark]  # the content files read, as they were
-    problems: dict[str, list[Problem]]  # each content file's warnings
-    dates: FileDates
-    head: str  # the git commit of the content folder
+    settings: str  # digest of everything every page depends on (see openings.settings)
+    content: Content  # the site, and the marks and warnings of the files read
     facts: Facts
     graph: Graph
     plan: Plan
     parts: Memo = field(default_factory=dict)  # roles' parts of lists (pages.Memo)
     without_text: bool = False  # read from disk: the roles have no body or FAQ
+
+    @property
+    def site(self) -> Site:
+        return self.content.site
 
 
 class Store(Protocol):
@@ -167,6 +165,7 @@ ALLOWED = {
     ("openings.config", "SiteConfig"),
     ("openings.urls", "Urls"),
     ("openings.gitdates", "FileDates"),
+    ("openings.sources", "Content"),
     ("openings.errors", "Problem"),
 }
 

@@ -176,7 +176,7 @@ def _text_reader(
         renderer,
         Report(target.root),
         settings.today,
-        last.dates,
+        last.content.dates,
         None,
         target.store.disk,
     )
