@@ -21,8 +21,8 @@ from .advice import site_warnings
 from .cache import BuildCache, inputs_digest
 from .collector import frozen
 from .config import load_config
-from .content import ROLES_DIR
 from .errors import Problem, Report, SiteError, UsageError
+from .files import ROLES_DIR
 from .gitdates import git_head
 from .incremental import Work, plan_work
 from .markdown import MarkdownRenderer

@@ -28,7 +28,7 @@ from .markdown import ENGINE
 FORMAT = "1"
 ALLOWED = {
     ("datetime", "date"),
-    ("openings.content", "Parsed"),
+    ("openings.parsing", "Parsed"),
     ("openings.models", "Salary"),
     ("openings.errors", "Problem"),
 }

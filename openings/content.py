@@ -4,66 +4,23 @@ reported, not only the first."""
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import frontmatter as fm
 from .cache import BuildCache
-from .config import SiteConfig, read_text
+from .config import SiteConfig
 from .dates import is_closed
 from .errors import Problem, Report, SiteError
-from .files import is_dropping
+from .files import PAGES_DIR, ROLES_DIR, check_file
 from .gitdates import FileDates
-from .markdown import MarkdownRenderer, TooComplex
+from .markdown import MarkdownRenderer
 from .models import FaqEntry, Page, Role
 from .parallel import fork_map
+from .parsing import ParseCache, Parsed, parse_text
 from .schema import REMOTE_WORDS
 from .urls import RESERVED, skill_display, skill_key, slugify
-
-MAX_FILE = 1024 * 1024  # bytes in one role or page file
-ROLES_DIR = "roles"
-PAGES_DIR = "pages"
-
-
-@dataclass(frozen=True)
-class Parsed:
-    """A content file's front matter values, their lines, and its rendered body."""
-
-    values: dict[str, Any]
-    lines: dict[str, int]
-    body_html: str
-    summary: str
-    digest: str  # of the file's text
-
-
-@dataclass
-class ParseCache:
-    """Parsed files kept between builds (for `serve`), with the problems they had.
-
-    An entry is used while the file's size, mtime and inode and the renderer's
-    settings are unchanged; anything else parses the file again.
-    """
-
-    entries: dict[Path, tuple[tuple[Any, ...], Parsed | None, list[Problem]]] = field(
-        default_factory=dict
-    )
-
-    renderers: dict[tuple[Any, ...], MarkdownRenderer] = field(default_factory=dict)
-
-    def renderer(self, config: SiteConfig, reserved: frozenset[str]) -> MarkdownRenderer:
-        """One renderer per site settings, kept between builds."""
-        key = (config.base_url, config.raw_html, reserved)
-        if key not in self.renderers:
-            self.renderers = {key: MarkdownRenderer(config.urls, config.raw_html, reserved)}
-        return self.renderers[key]
-
-    def keep_only(self, paths: Iterable[Path]) -> None:
-        keep = set(paths)
-        for path in [p for p in self.entries if p not in keep]:
-            del self.entries[path]
 
 
 @dataclass
@@ -127,52 +84,7 @@ class ContentLoader:
         return parsed
 
     def _parse_bytes(self, path: Path, data: bytes, schema_for: Any) -> Parsed | None:
-        errors_before = sum(p.is_error for p in self.report.problems)
-        try:
-            text = read_text(path, self.report, data)
-            doc = fm.split_front_matter(text, path)
-            node = fm.compose(doc.yaml_text, path, doc.yaml_line)
-        except SiteError as exc:
-            self.report.error(path, exc.problem.line, exc.problem.message, exc.problem.column)
-            return None
-        if node is None:
-            self.report.error(path, 1, "empty front matter: give at least a title")
-            return None
-        reader = fm.Reader(path, doc.yaml_line, self.report)
-        values, lines = reader.read(node, schema_for(reader))
-        if sum(p.is_error for p in self.report.problems) > errors_before:
-            return None
-        try:
-            rendered = self.renderer.render(doc.body)
-        except TooComplex as exc:
-            self.report.error(path, doc.body_line, str(exc))
-            return None
-        dropped: dict[str, int] = {}  # what -> the first line it is on
-        for d in rendered.dropped:
-            dropped.setdefault(d.what, doc.body_line + d.line - 1)
-        faq, taken = [], set(rendered.ids)
-        for item in values.get("faq", ()):
-            try:
-                answer = self.renderer.render_answer(item["answer"], taken)
-            except TooComplex as exc:
-                self.report.error(path, lines.get("faq", 1), f"faq: {exc}")
-                return None
-            taken |= answer.ids
-            faq.append(answer.html)
-            for d in answer.dropped:
-                dropped.setdefault(d.what, lines.get("faq", 1))
-        for what, line in sorted(dropped.items(), key=lambda kv: (kv[1], kv[0])):
-            self.report.warn(path, line, f"{what} is not published{self._why_dropped(what)}")
-        values = {**values, "faq_html": faq} if "faq" in values else values
-        digest = hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
-        return Parsed(values, lines, rendered.html, rendered.summary, digest)
-
-    def _why_dropped(self, what: str) -> str:
-        if what.endswith(" link"):
-            return ": it could run code in a candidate's browser"
-        if not self.config.raw_html:
-            return " (raw HTML is off: raw_html in site.yaml)"
-        return ": the sanitizer removes it"
+        return parse_text(path, data, schema_for, self.renderer, self.report)
 
     def parse_batch(
         self, paths: Sequence[Path], schema_for: Any
@@ -357,19 +269,6 @@ class ContentLoader:
         )
 
 
-def check_file(path: Path, root: Path) -> None:
-    """A content file must stay inside the project and be of reasonable size."""
-    if path.is_symlink() and not path.resolve().is_relative_to(root.resolve()):
-        raise SiteError(
-            path, 1, "this file links to a place outside the project; content must be inside it"
-        )
-    size = path.stat().st_size
-    if size > MAX_FILE:
-        raise SiteError(
-            path, 1, f"the file is too large ({size // 1024} KB; at most {MAX_FILE // 1024} KB)"
-        )
-
-
 def _apply(values: Mapping[str, Any], config: SiteConfig) -> tuple[str, str]:
     """The role's apply link and address, else the site's; a URL wins over an address."""
     if "apply_url" in values or "apply_email" in values:
@@ -377,19 +276,3 @@ def _apply(values: Mapping[str, Any], config: SiteConfig) -> tuple[str, str]:
     else:
         url, mail = config.apply_url, config.apply_email
     return (url, "") if url else ("", mail)
-
-
-def content_files(folder: Path) -> list[Path]:
-    """The Markdown files of a content folder, sorted; hidden and editor files skipped."""
-    if not folder.is_dir():
-        return []
-    return sorted(p for p in folder.glob("*.md") if is_content_file(p))
-
-
-def is_content_file(path: Path) -> bool:
-    return is_content_name(path.name) and path.is_file()
-
-
-def is_content_name(name: str) -> bool:
-    """A Markdown file's name, not hidden and not an editor's."""
-    return name.endswith(".md") and not name.startswith(".") and not is_dropping(name)

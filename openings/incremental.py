@@ -19,7 +19,6 @@ from .facts import (
     Facts,
     Key,
     Log,
-    Reader,
     changed_keys,
     facts_of,
     template_key,
@@ -28,6 +27,7 @@ from .facts import (
 from .graph import Graph, page_node
 from .models import Site
 from .plan import Planned
+from .reader import Reader
 from .sources import Content
 from .state import LastBuild
 

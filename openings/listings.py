@@ -10,8 +10,8 @@ from typing import Any
 
 from . import urls as u
 from .assemble import SKILL, TEAM
-from .facts import Reader
 from .models import RoleBrief, Site
+from .reader import Reader
 from .structured import job_entry, jobs_json
 
 Memo = dict[tuple[str, ...], Any]  # roles' parts of files, by (file, role digest, ...)

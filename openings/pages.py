@@ -16,7 +16,6 @@ from typing import Any
 
 from . import urls as u
 from .assemble import SKILL, TEAM
-from .facts import Reader
 from .listings import Memo, jobs_file, search_file, sitemap_entries
 from .models import (
     EMPLOYMENT_LABELS,
@@ -29,6 +28,7 @@ from .models import (
     Skill,
 )
 from .plan import Entry, plan
+from .reader import Reader
 from .structured import faq_page, job_posting
 
 TEMPLATES = frozenset(

@@ -15,10 +15,11 @@ from typing import Any
 import jinja2
 
 from .errors import Problem, Report
-from .facts import SETTINGS, Key, Reader, template_key
+from .facts import SETTINGS, Key, template_key
 from .models import Role, Site
 from .pages import PlannedPage
 from .parallel import MIN_ITEMS, fork_map
+from .reader import Reader
 from .theme import template_error
 
 Sink = Callable[[str, bytes], Any]  # (output file, bytes) -> what to remember of it

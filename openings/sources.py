@@ -21,18 +21,13 @@ from .assemble import Touched, assemble, check_unique, reassemble
 from .cache import BuildCache
 from .collector import paused
 from .config import SiteConfig
-from .content import (
-    PAGES_DIR,
-    ROLES_DIR,
-    ContentLoader,
-    ParseCache,
-    content_files,
-    is_content_name,
-)
+from .content import ContentLoader
 from .errors import Problem, Report
+from .files import PAGES_DIR, ROLES_DIR, content_files, is_content_name
 from .gitdates import FileDates, file_dates, git_head
 from .markdown import MarkdownRenderer
 from .models import Page, Role, Site
+from .parsing import ParseCache
 from .schema import page_schema, role_schema
 
 FileMark = tuple[int, int, int, str]  # size, mtime (ns), inode, and the key of its bytes

@@ -17,11 +17,11 @@ from typing import Any, Protocol
 from markupsafe import Markup
 
 from .cache import BuildCache, PageRecord
-from .content import ParseCache
 from .facts import Facts
 from .graph import Graph
 from .listings import Memo
 from .models import Role, Site
+from .parsing import ParseCache
 from .plan import Plan
 from .sources import Content
 from .theme import PARTIALS, MemoryBytecodeCache

@@ -11,8 +11,9 @@ import pytest
 from conftest import build, html, role, site_pages
 
 from openings.errors import BuildFailed
-from openings.facts import Reader, facts_of
+from openings.facts import facts_of
 from openings.pages import plan_pages
+from openings.reader import Reader
 
 PREFIX = "/careers/"
 BASE = "https://kestrel-freight.github.io/careers/"

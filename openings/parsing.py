@@ -1,0 +1,107 @@
+"""A content file's bytes -> its front matter values and rendered body (Parsed), and
+the parsed files `serve` keeps between builds."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import frontmatter as fm
+from .config import SiteConfig, read_text
+from .errors import Problem, Report, SiteError
+from .markdown import MarkdownRenderer, TooComplex
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """A content file's front matter values, their lines, and its rendered body."""
+
+    values: dict[str, Any]
+    lines: dict[str, int]
+    body_html: str
+    summary: str
+    digest: str  # of the file's text
+
+
+@dataclass
+class ParseCache:
+    """Parsed files kept between builds (for `serve`), with the problems they had.
+
+    An entry is used while the file's size, mtime and inode and the renderer's
+    settings are unchanged; anything else parses the file again.
+    """
+
+    entries: dict[Path, tuple[tuple[Any, ...], Parsed | None, list[Problem]]] = field(
+        default_factory=dict
+    )
+
+    renderers: dict[tuple[Any, ...], MarkdownRenderer] = field(default_factory=dict)
+
+    def renderer(self, config: SiteConfig, reserved: frozenset[str]) -> MarkdownRenderer:
+        """One renderer per site settings, kept between builds."""
+        key = (config.base_url, config.raw_html, reserved)
+        if key not in self.renderers:
+            self.renderers = {key: MarkdownRenderer(config.urls, config.raw_html, reserved)}
+        return self.renderers[key]
+
+    def keep_only(self, paths: Iterable[Path]) -> None:
+        keep = set(paths)
+        for path in [p for p in self.entries if p not in keep]:
+            del self.entries[path]
+
+
+def parse_text(
+    path: Path, data: bytes, schema_for: Any, renderer: MarkdownRenderer, report: Report
+) -> Parsed | None:
+    """A content file's bytes -> its values and rendered body; problems into `report`."""
+    errors_before = sum(p.is_error for p in report.problems)
+    try:
+        text = read_text(path, report, data)
+        doc = fm.split_front_matter(text, path)
+        node = fm.compose(doc.yaml_text, path, doc.yaml_line)
+    except SiteError as exc:
+        report.error(path, exc.problem.line, exc.problem.message, exc.problem.column)
+        return None
+    if node is None:
+        report.error(path, 1, "empty front matter: give at least a title")
+        return None
+    reader = fm.Reader(path, doc.yaml_line, report)
+    values, lines = reader.read(node, schema_for(reader))
+    if sum(p.is_error for p in report.problems) > errors_before:
+        return None
+    try:
+        rendered = renderer.render(doc.body)
+    except TooComplex as exc:
+        report.error(path, doc.body_line, str(exc))
+        return None
+    dropped: dict[str, int] = {}  # what -> the first line it is on
+    for d in rendered.dropped:
+        dropped.setdefault(d.what, doc.body_line + d.line - 1)
+    faq, taken = [], set(rendered.ids)
+    for item in values.get("faq", ()):
+        try:
+            answer = renderer.render_answer(item["answer"], taken)
+        except TooComplex as exc:
+            report.error(path, lines.get("faq", 1), f"faq: {exc}")
+            return None
+        taken |= answer.ids
+        faq.append(answer.html)
+        for d in answer.dropped:
+            dropped.setdefault(d.what, lines.get("faq", 1))
+    for what, line in sorted(dropped.items(), key=lambda kv: (kv[1], kv[0])):
+        why = _why_dropped(what, renderer.raw_html)
+        report.warn(path, line, f"{what} is not published{why}")
+    values = {**values, "faq_html": faq} if "faq" in values else values
+    digest = hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+    return Parsed(values, lines, rendered.html, rendered.summary, digest)
+
+
+def _why_dropped(what: str, raw_html: bool) -> str:
+    if what.endswith(" link"):
+        return ": it could run code in a candidate's browser"
+    if not raw_html:
+        return " (raw HTML is off: raw_html in site.yaml)"
+    return ": the sanitizer removes it"
