@@ -156,7 +156,11 @@ def _as_tree(
         return {}, changed
     if writer.kept:
         disk.store_spare(output, previous)
-    fingerprints = {rel: digest_of(sorted(reads.items())) for rel, reads in rendered.reads.items()}
+    # What made each page: its entry in the plan and the digests of what it read.
+    fingerprints = {
+        rel: digest_of(job.plan[rel], sorted(reads.items()))
+        for rel, reads in rendered.reads.items()
+    }
     fingerprints |= {s.dest: statics[s.dest] for s in copies}
     return kept | records(output, fingerprints), changed
 

@@ -389,3 +389,14 @@ def test_a_broken_commit_with_keep_going_leaves_only_that_role_out(site, tmp_pat
     assert b"Still hiring." in (site / "output/roles/frontend-engineer/index.html").read_bytes()
     again = build(site, keep_going=True)  # the broken file is read again, and left out again
     assert [p.path for p in again.left_out] == ["content/roles/data-engineer.md"]
+
+
+def test_an_old_address_follows_a_new_slug_through_the_spare(engine):
+    # The spare tree (the site before the last build) holds the redirect as it was.
+    aliased = "title: Data Engineer\naliases: [/data/]"
+    engine.edit("data-engineer", lambda t: t.replace("title: Data Engineer", aliased))
+    engine.edit("data-engineer", lambda t: t + "\nMore.\n")
+    engine.edit("data-engineer", lambda t: t.replace(aliased, aliased + "\nslug: data-lead"))
+    engine.edit("frontend-engineer", lambda t: t + "\nMore.\n")
+    assert "roles/data-lead/" in (engine.output / "data/index.html").read_text()
+    engine.same_as_full_build()
