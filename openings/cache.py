@@ -105,26 +105,25 @@ class BuildCache:
             path.unlink(missing_ok=True)
         return len(stale)
 
-    @property
-    def _state(self) -> Path:
-        return self.folder / f"state-{code_digest()}.pickle"
+    def _state(self, name: str = "state") -> Path:
+        return self.folder / f"{name}-{code_digest()}.pickle"
 
-    def load_state_bytes(self) -> bytes | None:
+    def load_state_bytes(self, name: str = "state") -> bytes | None:
         """What the last build left for the next (see openings.state), or None."""
         try:
-            return self._state.read_bytes()
+            return self._state(name).read_bytes()
         except OSError:
             return None
 
-    def store_state_bytes(self, data: bytes) -> None:
-        for old in self.folder.glob("state-*.pickle"):
-            if old != self._state:
+    def store_state_bytes(self, data: bytes, name: str = "state") -> None:
+        for old in self.folder.glob(f"{name}-*.pickle"):
+            if old != self._state(name):
                 old.unlink(missing_ok=True)  # left by another version of the code
-        _write(self._state, data)
+        _write(self._state(name), data)
 
     def forget_state(self) -> None:
         """Before the output changes: until stored again, there is no state to trust."""
-        self._state.unlink(missing_ok=True)
+        self._state().unlink(missing_ok=True)
 
     def _read_json(self, name: str, output: Path) -> dict[str, Any]:
         """A JSON file of this cache, if it is of this format and about `output`; else {}."""
@@ -278,13 +277,14 @@ def code_digest() -> str:
 
 def all_written(output: Path, pages: dict[str, PageRecord]) -> bool:
     """True while every file of `pages` in `output` is the one the last build wrote."""
-    return all(still_written(output / rel, record) for rel, record in pages.items())
+    out = os.fspath(output)
+    return all(still_written(f"{out}/{rel}", record) for rel, record in pages.items())
 
 
-def still_written(path: Path, record: PageRecord) -> bool:
+def still_written(path: str | Path, record: PageRecord) -> bool:
     """True while the file at `path` is the one the last build wrote there."""
     try:
-        st = path.stat()
+        st = os.stat(path)
     except OSError:
         return False
     return st.st_size == record.size and st.st_mtime_ns == record.mtime_ns

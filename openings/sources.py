@@ -157,11 +157,15 @@ def _candidates(
     try:
         with os.scandir(roles_dir) as entries:
             for entry in entries:
-                if is_content_name(entry.name) and entry.is_file():
-                    names.add(entry.name)
-                    path = roles_dir / entry.name
-                    if _differs(loader, path, marks.get(prefix + entry.name), entry.stat()):
-                        changed.add(path)
+                name = entry.name
+                if not is_content_name(name) or not entry.is_file():
+                    continue
+                names.add(name)
+                mark, st = marks.get(prefix + name), entry.stat()
+                if mark is not None and (st.st_size, st.st_mtime_ns, st.st_ino) == mark[:3]:
+                    continue  # the common case, without making a path
+                if _differs(loader, roles_dir / name, mark, st):
+                    changed.add(roles_dir / name)
     except OSError:
         pass
     known = {rel.removeprefix(prefix) for rel in marks if rel.startswith(prefix)}

@@ -8,23 +8,22 @@ unpickler that accepts only this project's data classes.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from markupsafe import Markup
-
 from .cache import BuildCache, PageRecord
 from .facts import Facts
 from .graph import Graph
 from .listings import Memo
-from .models import Role, Site
+from .models import Role, RoleBrief, Site
 from .parsing import ParseCache
 from .plan import Plan
 from .sources import Content
-from .theme import PARTIALS, MemoryBytecodeCache
+from .theme import MemoryBytecodeCache
 
 
 @dataclass
@@ -95,32 +94,28 @@ class DiskStore:
         self.disk: BuildCache | None = cache
         self.cache = cache
         self.output = output
+        self._parts: frozenset[tuple[str, ...]] = frozenset()  # the parts' keys as loaded
+        # No compiled templates on disk: a cache that was tampered with must not run code.
 
     def load(self) -> LastBuild | None:
-        data = self.cache.load_state_bytes()
-        if data is None:
-            return None
-        try:
-            last = _StateUnpickler(io.BytesIO(data)).load()
-        except Exception:  # damaged or foreign: as if there were none
-            return None
+        last = _unpickled(self.cache.load_state_bytes())
         if not isinstance(last, LastBuild):
             return None
         last.without_text = True
-        last.parts = {k: Markup(v) if k[0] in PARTIALS else v for k, v in last.parts.items()}
+        parts = _unpickled(self.cache.load_state_bytes("parts"))
+        ok = isinstance(parts, tuple) and len(parts) == 2 and parts[0] == last.settings
+        last.parts = parts[1] if ok and isinstance(parts[1], dict) else {}
+        self._parts = frozenset(last.parts)
         return last
 
     def save(
         self, last: LastBuild, output: dict[str, PageRecord], inputs: str, summary: dict[str, Any]
     ) -> None:
-        buffer = io.BytesIO()
-        parts = last.parts
-        last.parts = {k: str(v) for k, v in parts.items()}
-        try:
-            _StatePickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(last)
-        finally:
-            last.parts = parts
-        self.cache.store_state_bytes(buffer.getvalue())
+        self.cache.store_state_bytes(_pickled(dataclasses.replace(last, parts={})))
+        if last.parts.keys() != self._parts:  # the roles' parts of lists: thousands of them
+            plain = {k: str(v) for k, v in last.parts.items()}
+            self.cache.store_state_bytes(_pickled((last.settings, plain)), "parts")
+            self._parts = frozenset(last.parts)
         self.cache.store_pages(self.output, output, inputs, summary)
 
     def forget(self) -> None:
@@ -136,16 +131,43 @@ def _role(state: dict[str, Any]) -> Role:
     return role
 
 
-class _StatePickler(pickle.Pickler):
-    """Roles without their text (kept with their brief, which lists need)."""
+def _brief(state: dict[str, Any]) -> RoleBrief:
+    brief = object.__new__(RoleBrief)
+    brief.__dict__.update(state)
+    return brief
 
-    def reducer_override(self, obj: Any) -> Any:
-        if type(obj) is Role:
-            state = dict(obj.__dict__)
-            state.update(_TEXT, without_text=True)  # see writing._text_reader
-            state["brief"] = obj.brief
-            return _role, (state,)
-        return NotImplemented
+
+def _reduce_role(role: Role) -> tuple[Any, ...]:
+    """A role without its text, kept with its brief, which lists need."""
+    state = dict(role.__dict__)
+    state.update(_TEXT, without_text=True)  # see writing._text_reader
+    state["brief"] = role.brief
+    return _role, (state,)
+
+
+def _reduce_brief(brief: RoleBrief) -> tuple[Any, ...]:
+    return _brief, (brief.__dict__,)
+
+
+# By type, looked up in C: no Python call for the millions of other objects.
+_REDUCERS = {Role: _reduce_role, RoleBrief: _reduce_brief}
+
+
+def _pickled(value: Any) -> bytes:
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.dispatch_table = _REDUCERS  # type: ignore[assignment]
+    pickler.dump(value)
+    return buffer.getvalue()
+
+
+def _unpickled(data: bytes | None) -> Any:
+    if data is None:
+        return None
+    try:
+        return _StateUnpickler(io.BytesIO(data)).load()
+    except Exception:  # damaged or foreign: as if there were none
+        return None
 
 
 ALLOWED = {
@@ -154,6 +176,7 @@ ALLOWED = {
     ("builtins", "set"),
     ("openings.state", "LastBuild"),
     ("openings.state", "_role"),
+    ("openings.state", "_brief"),
     ("openings.graph", "Graph"),
     ("openings.models", "Site"),
     ("openings.models", "RoleBrief"),

@@ -162,7 +162,7 @@ def partial_renderer(
         if part is None:
             part = Markup(env.get_template(template).render(role=role, heading=heading))
             memo[key] = part
-        return part
+        return Markup(part)  # kept on disk as text
 
     return render
 

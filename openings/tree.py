@@ -194,10 +194,10 @@ class NextTree:
         if self._job is not None:
             writer.present = {rel: self.records[rel] for rel in self._job.result()}
         else:
-            spare = writer.tmp
+            spare = os.fspath(writer.tmp)
             unknown = PageRecord("", 0, 0)  # a file that changed since: never kept
             writer.present = {
-                rel: r if still_written(spare / rel, r) else unknown
+                rel: r if still_written(f"{spare}/{rel}", r) else unknown
                 for rel, r in self.spare_records.items()
             }
         return writer

@@ -3,6 +3,7 @@ or in place (`serve`). Either way what the pages read is taken into the graph.""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -125,7 +126,8 @@ def _as_tree(
         if rel in previous and previous[rel].fingerprint == fp
     }
     # A file changed or removed by hand since is made again.
-    lost = {rel for rel, record in keep.items() if not still_written(output / rel, record)}
+    out = os.fspath(output)
+    lost = {rel for rel, record in keep.items() if not still_written(f"{out}/{rel}", record)}
     keep = {rel: record for rel, record in keep.items() if rel not in lost}
     todo |= {rel for rel in job.plan if rel not in keep}
     copies = [s for s in job.settings.statics if s.dest not in keep]
