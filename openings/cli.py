@@ -20,7 +20,6 @@ from typing import TextIO
 from .builder import BuildOptions, build_site
 from .errors import BuildFailed, Problem, SiteError, UsageError
 from .parallel import default_jobs
-from .preview import Preview
 from .scaffold import new_role
 
 COMMANDS = ("build", "serve", "new", "check")
@@ -161,6 +160,8 @@ class Progress:
 
 def serve(options: BuildOptions, host: str, port: int) -> int:
     """Preview until Ctrl-C: build, serve, watch, rebuild, reload the browser."""
+    from .preview import Preview  # the server and watcher: only `serve` needs them
+
     try:
         preview = Preview(options, host, port, report=print, problems=print_problems)
     except OSError as exc:
