@@ -5,18 +5,8 @@
 
 Starts `python build.py serve` and, when Hugo is installed, `hugo server` on the same
 roles (bench/corpus.py, or the `--generator`, writes them), waits for both first
-builds, then makes each kind of edit to one open role of each in turn, and undoes it:
-
-    text      a paragraph appended (only the role's own page changes)
-    title     a new title (the lists show it, and its place in them)
-    date      a newer date_posted (it moves to the top of every list)
-    skills    its first skill replaced by another
-    team      another department
-    location  another location (the lists show it)
-    close     a valid_through in the past (it leaves every list)
-    draft     `draft: true` (it leaves the site)
-    new       a new role file (a copy under another name)
-    delete    the role's file removed
+builds, then makes each kind of edit (bench/edits.py: text, title, date, skills, team,
+location, close, draft, new, delete) to one open role of each in turn, and undoes it.
 
 For Openings the clock stops when the reload event arrives on the live-reload stream
 (the rebuilt files are on disk by then); for Hugo when it prints its "Total in … ms"
@@ -40,6 +30,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
+from build_speed import write_corpus  # noqa: E402
 from edits import KINDS, edit, is_open  # noqa: E402
 
 ROOT = HERE.parent
@@ -114,19 +105,6 @@ def timed_hugo_edit(path: Path, kind: str, i: int, original: str, out: queue.Que
     wait_line(out, pattern, 120)
     time.sleep(0.3)
     return (stamp - t0) * 1000
-
-
-def write_corpus(n: int, corpus: Path, generator: Path | None) -> None:
-    """N roles as corpus/openings (a content folder) and corpus/hugo (a Hugo site)."""
-    if generator is None:
-        commands = [[str(HERE / "corpus.py"), str(n), str(corpus)]]
-    else:
-        commands = [
-            [str(generator), str(n), str(corpus / name), "--format", fmt]
-            for name, fmt in (("openings", "ours"), ("hugo", "hugo"))
-        ]
-    for command in commands:
-        subprocess.run([sys.executable, *command], check=True, stdout=subprocess.DEVNULL)
 
 
 def summary(name: str, values: list[float]) -> str:

@@ -14,8 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .cache import BuildCache, inputs_digest
-from .config import load_config
-from .dates import build_moment
+from .config import load_config, site_moment
 from .errors import Problem, Report, SiteError, UsageError
 from .gitdates import git_head
 from .options import CACHE_DIR, BuildOptions, BuildResult
@@ -74,7 +73,7 @@ def _inputs(options: BuildOptions, environ: Mapping[str, str]) -> str:
     try:
         config = load_config(options.content_dir, report, options.overrides())
         theme = load_theme(options.root, config.theme, config.path)
-        moment = _moment(config, environ)
+        moment = site_moment(config, environ)
     except (SiteError, UsageError):
         return ""
     if report.problems:
@@ -82,15 +81,6 @@ def _inputs(options: BuildOptions, environ: Mapping[str, str]) -> str:
     folders = [options.content_dir, *theme.folders, options.root / "templates"]
     settings = (config, options.drafts, moment.date())
     return inputs_digest(folders, *settings, git_head(options.content_dir))
-
-
-def _moment(config: Any, environ: Mapping[str, str]) -> Any:
-    from zoneinfo import ZoneInfo
-
-    try:
-        return build_moment(ZoneInfo(config.timezone), environ)
-    except ValueError as exc:
-        raise SiteError(config.path, 1, str(exc)) from None
 
 
 def _unchanged_result(last: dict[str, Any], seconds: float) -> BuildResult:

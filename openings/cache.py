@@ -34,7 +34,9 @@ ALLOWED = {
 }
 
 
-class _SafeUnpickler(pickle.Unpickler):
+class SafeUnpickler(pickle.Unpickler):
+    """An unpickler that makes only the classes in `allowed`."""
+
     allowed = ALLOWED
 
     def find_class(self, module: str, name: str) -> Any:
@@ -83,7 +85,7 @@ class BuildCache:
         """The value stored under `key`, or None when it is missing or unreadable."""
         try:
             data = self._entry(key).read_bytes()
-            return _SafeUnpickler(io.BytesIO(data)).load()
+            return SafeUnpickler(io.BytesIO(data)).load()
         except _UNREADABLE:
             return None
 

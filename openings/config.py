@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import zoneinfo
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -10,6 +12,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from . import frontmatter as fm
+from .dates import build_moment
 from .errors import Report, SiteError
 from .i18n import known_language
 from .urls import Urls, normalize_base_url
@@ -171,3 +174,11 @@ def read_text(path: Path, report: Report, data: bytes | None = None) -> str:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise SiteError(report.display(path), line, "not valid UTF-8 text") from None
+
+
+def site_moment(config: SiteConfig, environ: Mapping[str, str]) -> dt.datetime:
+    """When the build happens, in the site's time zone (SOURCE_DATE_EPOCH if set)."""
+    try:
+        return build_moment(zoneinfo.ZoneInfo(config.timezone), environ)
+    except ValueError as exc:
+        raise SiteError(config.path, 1, str(exc)) from None

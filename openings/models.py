@@ -212,8 +212,32 @@ class SiteView:
     roles: int  # how many open roles
 
 
+class RoleGroup(Cached):
+    """What a skill and a team both answer from their roles."""
+
+    name: str
+    roles: tuple[Role, ...]
+
+    @property
+    def path(self) -> str:
+        raise NotImplementedError
+
+    @cached_property
+    def ref(self) -> Ref:
+        return Ref(self.name, self.path, len(self.roles))
+
+    @cached_property
+    def briefs(self) -> tuple[RoleBrief, ...]:
+        return tuple(r.brief for r in self.roles)
+
+    @cached_property
+    def newest(self) -> dt.date | None:
+        """When its newest indexable role last changed (None without one)."""
+        return max((r.updated for r in self.roles if r.indexable), default=None)
+
+
 @dataclass(frozen=True)
-class Skill(Cached):
+class Skill(RoleGroup):
     key: str
     name: str  # the spelling most listed roles use
     slug: str
@@ -223,22 +247,9 @@ class Skill(Cached):
     def path(self) -> str:
         return skill_path(self.slug)
 
-    @cached_property
-    def ref(self) -> Ref:
-        return Ref(self.name, self.path, len(self.roles))
-
-    @cached_property
-    def briefs(self) -> tuple[RoleBrief, ...]:
-        return tuple(r.brief for r in self.roles)
-
-    @cached_property
-    def newest(self) -> dt.date | None:
-        """When its newest indexable role last changed (None without one)."""
-        return max((r.updated for r in self.roles if r.indexable), default=None)
-
 
 @dataclass(frozen=True)
-class Department(Cached):
+class Department(RoleGroup):
     name: str
     slug: str
     roles: tuple[Role, ...]
@@ -246,19 +257,6 @@ class Department(Cached):
     @property
     def path(self) -> str:
         return department_path(self.slug)
-
-    @cached_property
-    def ref(self) -> Ref:
-        return Ref(self.name, self.path, len(self.roles))
-
-    @cached_property
-    def briefs(self) -> tuple[RoleBrief, ...]:
-        return tuple(r.brief for r in self.roles)
-
-    @cached_property
-    def newest(self) -> dt.date | None:
-        """When its newest indexable role last changed (None without one)."""
-        return max((r.updated for r in self.roles if r.indexable), default=None)
 
 
 @dataclass(frozen=True)

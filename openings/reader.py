@@ -10,7 +10,7 @@ only the answer, so an edit that does not change the answer renders nothing agai
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -69,10 +69,6 @@ class Reader:
     def brief(self, role: Role) -> RoleBrief:
         self.note(("brief", role.slug))
         return role.brief
-
-    def briefs(self, key: Key, roles: Iterable[Role]) -> tuple[RoleBrief, ...]:
-        self.note(key)
-        return tuple(r.brief for r in roles)
 
     def listed(self) -> tuple[RoleBrief, ...]:
         self.note(LISTED)

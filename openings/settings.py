@@ -16,8 +16,8 @@ import jinja2
 
 from . import i18n
 from .cache import code_digest
-from .config import SiteConfig, load_config
-from .dates import build_moment, iso_datetime, start_of_day
+from .config import SiteConfig, load_config, site_moment
+from .dates import iso_datetime, start_of_day
 from .errors import BuildFailed, Report, SiteError
 from .fingerprint import digest_of, template_digests
 from .output import StaticFile, check_output_dir, static_files
@@ -89,14 +89,6 @@ def read_settings(
 def static_sources(theme: Theme, content_dir: Path) -> list[tuple[Path, str]]:
     """Theme files go under assets/; the site's content/static/ at the root."""
     return [(d, ASSETS) for d in theme.static_dirs] + [(content_dir / "static", "")]
-
-
-def site_moment(config: SiteConfig, environ: Mapping[str, str]) -> dt.datetime:
-    """When the build happens, in the site's time zone (SOURCE_DATE_EPOCH if set)."""
-    try:
-        return build_moment(ZoneInfo(config.timezone), environ)
-    except ValueError as exc:
-        raise SiteError(config.path, 1, str(exc)) from None
 
 
 def template_filters(config: SiteConfig) -> dict[str, Any]:

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from .advice import role_warnings
@@ -27,9 +28,10 @@ from .files import PAGES_DIR, ROLES_DIR, content_files, is_content_name
 from .gitdates import FileDates, file_dates, git_head
 from .markdown import MarkdownRenderer
 from .models import Page, Role, Site
-from .parsing import ParseCache
+from .parsing import ParseCache, Parsed
 from .schema import page_schema, role_schema
 
+T = TypeVar("T")
 FileMark = tuple[int, int, int, str]  # size, mtime (ns), inode, and the key of its bytes
 
 
@@ -82,7 +84,7 @@ def read_all(reading: Reading, report: Report) -> Content:
         reading.memory.keep_only([*role_files, *page_files])
     with paused():  # millions of objects, all to live as long as the site
         roles = _roles(reading, loader, role_files, files, problems, reading.jobs)
-    pages = _pages(reading, loader, page_files, files, problems)
+    pages = _pages(loader, page_files, files, problems)
     check_unique(roles, "role", report)
     check_unique(pages, "page", report)
     site = assemble(reading.config, roles, pages, reading.today)
@@ -133,7 +135,7 @@ def read_changes(
     for page in last.pages:
         files.pop(page.source, None)
         problems.pop(page.source, None)
-    pages = _pages(reading, loader, content_files(folder / PAGES_DIR), files, problems)
+    pages = _pages(loader, content_files(folder / PAGES_DIR), files, problems)
     check_unique(pages, "page", report)
     site, touched = reassemble(last, gone, new, tuple(sorted(pages, key=lambda p: p.slug)))
     return Content(site, files, problems, now_dates, now_head, tuple(gone), tuple(new), touched)
@@ -214,51 +216,53 @@ def _roles(
     problems: dict[str, list[Problem]],
     jobs: int,
 ) -> list[Role]:
-    """Parse role files; record each one read without errors, with its warnings."""
-    report = loader.report
-    roles = []
-    for path, (parsed, found) in zip(
-        paths, loader.parse_each(paths, role_schema, jobs), strict=True
-    ):
-        before = len(report.problems)
-        role = loader.role(path, parsed) if parsed else None
+    """Parse role files: the roles, with their warnings (drafts left out unless asked)."""
+
+    def make(path: Path, parsed: Parsed) -> Role | None:
+        role = loader.role(path, parsed)
         if role is not None:
-            report.problems.extend(role_warnings(role, reading.config))
-        own = found + report.problems[before:]
-        del report.problems[before:]
-        rel = report.display(path)
-        if own:
-            problems[rel] = own
-        if role is None or any(p.is_error for p in own):
-            continue
-        files[rel] = _mark(loader, path)
-        if reading.drafts or not role.draft:
-            roles.append(role)
-    return roles
+            loader.report.problems.extend(role_warnings(role, reading.config))
+        return role
+
+    made = _read_each(loader, paths, role_schema, jobs, make, files, problems)
+    return [role for role in made if reading.drafts or not role.draft]
 
 
 def _pages(
-    reading: Reading,
     loader: ContentLoader,
     paths: Sequence[Path],
     files: dict[str, FileMark],
     problems: dict[str, list[Problem]],
 ) -> list[Page]:
+    return list(_read_each(loader, paths, page_schema, 1, loader.page, files, problems))
+
+
+def _read_each(
+    loader: ContentLoader,
+    paths: Sequence[Path],
+    schema_for: Any,
+    jobs: int,
+    make: Callable[[Path, Parsed], T | None],
+    files: dict[str, FileMark],
+    problems: dict[str, list[Problem]],
+) -> Iterator[T]:
+    """Parse files and make each one's role or page; record each file read without
+    errors, and every file's problems, and yield what was made."""
     report = loader.report
-    pages = []
-    for path, (parsed, found) in zip(paths, loader.parse_each(paths, page_schema, 1), strict=True):
+    for path, (parsed, found) in zip(
+        paths, loader.parse_each(paths, schema_for, jobs), strict=True
+    ):
         before = len(report.problems)
-        page = loader.page(path, parsed) if parsed else None
+        item = make(path, parsed) if parsed else None
         own = found + report.problems[before:]
         del report.problems[before:]
         rel = report.display(path)
         if own:
             problems[rel] = own
-        if page is None or any(p.is_error for p in own):
+        if item is None or any(p.is_error for p in own):
             continue
         files[rel] = _mark(loader, path)
-        pages.append(page)
-    return pages
+        yield item
 
 
 def _mark(loader: ContentLoader, path: Path) -> FileMark:

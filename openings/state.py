@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from .cache import BuildCache, PageRecord
+from .cache import BuildCache, PageRecord, SafeUnpickler
 from .facts import Facts
 from .graph import Graph
 from .listings import Memo
@@ -193,8 +193,5 @@ ALLOWED = {
 }
 
 
-class _StateUnpickler(pickle.Unpickler):
-    def find_class(self, module: str, name: str) -> Any:
-        if (module, name) not in ALLOWED:
-            raise pickle.UnpicklingError(f"{module}.{name} is not allowed in the cache")
-        return super().find_class(module, name)
+class _StateUnpickler(SafeUnpickler):
+    allowed = ALLOWED
