@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .cache import BuildCache, inputs_digest
+from .cache import BuildCache, Scan, inputs_digest
 from .config import load_config, site_moment
 from .errors import Problem, Report, SiteError, UsageError
 from .gitdates import git_head
@@ -46,7 +46,8 @@ def build_site(
         disk = store.disk
     else:
         disk = BuildCache(options.cache_dir) if write and options.cache else None
-    inputs = _inputs(options, environ) if disk else ""
+    scan: Scan = {}
+    inputs = _inputs(options, environ, scan) if disk else ""
     if disk and inputs and (summary := disk.unchanged(options.output_dir, inputs)):
         return _unchanged_result(summary, time.perf_counter() - started)
     # The engine, imported only when there is work to do: a build that finds nothing
@@ -62,13 +63,15 @@ def build_site(
         disk=disk,
         inputs=inputs,
         hint=hint,
+        scan=scan if inputs else None,
         started=started,
     )
 
 
-def _inputs(options: BuildOptions, environ: Mapping[str, str]) -> str:
+def _inputs(options: BuildOptions, environ: Mapping[str, str], scan: Scan) -> str:
     """A digest of everything the build would read, by the files' names, sizes and
-    times, and of the settings; "" when it cannot tell cheaply."""
+    times, and of the settings; "" when it cannot tell cheaply. What it saw of the files
+    goes into `scan`."""
     report = Report(options.root)
     try:
         config = load_config(options.content_dir, report, options.overrides())
@@ -80,7 +83,7 @@ def _inputs(options: BuildOptions, environ: Mapping[str, str]) -> str:
         return ""
     folders = [options.content_dir, *theme.folders, options.root / "templates"]
     settings = (config, options.drafts, moment.date())
-    return inputs_digest(folders, *settings, git_head(options.content_dir))
+    return inputs_digest(folders, *settings, git_head(options.content_dir), scan=scan)
 
 
 def _unchanged_result(last: dict[str, Any], seconds: float) -> BuildResult:

@@ -16,6 +16,7 @@ import io
 import json
 import os
 import pickle
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import metadata
@@ -107,6 +108,11 @@ class BuildCache:
             path.unlink(missing_ok=True)
         return len(stale)
 
+    def discard(self, keys: Iterable[str]) -> None:
+        """Remove these parsed files."""
+        for key in keys:
+            self._entry(key).unlink(missing_ok=True)
+
     def _state(self, name: str = "state") -> Path:
         return self.folder / f"{name}-{code_digest()}.pickle"
 
@@ -122,6 +128,33 @@ class BuildCache:
             if old != self._state(name):
                 old.unlink(missing_ok=True)  # left by another version of the code
         _write(self._state(name), data)
+
+    def _pieces(self) -> Path:
+        return self.folder / f"pieces-{code_digest()}"
+
+    def load_piece(self, name: str) -> bytes | None:
+        """A piece of the last build's state (see openings.snapshot), or None."""
+        try:
+            return (self._pieces() / f"{name}.pickle").read_bytes()
+        except OSError:
+            return None
+
+    def store_piece(self, name: str, data: bytes) -> None:
+        _write(self._pieces() / f"{name}.pickle", data)
+
+    def keep_pieces(self, names: Iterable[str]) -> None:
+        """Remove every other piece, and those of other versions of the code."""
+        keep = {f"{name}.pickle" for name in names}
+        try:
+            for folder in self.folder.glob("pieces-*"):
+                current = folder == self._pieces()
+                for path in folder.iterdir():
+                    if not current or path.name not in keep:
+                        path.unlink(missing_ok=True)
+                if not current:
+                    folder.rmdir()
+        except OSError:
+            pass
 
     def forget_state(self) -> None:
         """Before the output changes: until stored again, there is no state to trust."""
@@ -227,15 +260,23 @@ def _records(pages: Any) -> dict[str, PageRecord]:
         return {}
 
 
+Scan = dict[str, dict[str, os.stat_result]]  # absolute folder -> file name -> its stat
+
+
 def inputs_digest(
-    folders: list[Path], *settings: object, skip: Path | None = None, by_content: bool = False
+    folders: list[Path],
+    *settings: object,
+    skip: Path | None = None,
+    by_content: bool = False,
+    scan: Scan | None = None,
 ) -> str:
     """Everything a build reads, by the names, sizes and times of its files: equal digests
     mean an unchanged site (a `git checkout` or an editor changes a file's time).
 
     `skip` leaves out a folder (and what it holds); `by_content` digests the files' bytes
     instead of their times, so that a fresh checkout of the same files gives the same
-    digest (for a few files, not thousands).
+    digest (for a few files, not thousands). `scan`, when given, is filled with what was
+    seen, so that the build need not look at the files again.
     """
     h = hashlib.blake2b(digest_size=20)
     h.update(f"{FORMAT}:{code_digest()}:{settings!r}".encode())
@@ -246,6 +287,7 @@ def inputs_digest(
                 dirnames.clear()
                 continue
             dirnames.sort()
+            seen = scan.setdefault(os.path.abspath(dirpath), {}) if scan is not None else {}
             for name in sorted(filenames):
                 path = os.path.join(dirpath, name)
                 try:
@@ -255,7 +297,7 @@ def inputs_digest(
                                 f"{path}:".encode() + hashlib.file_digest(f, "blake2b").digest()
                             )
                         continue
-                    st = os.stat(path)
+                    st = seen[name] = os.stat(path)
                 except OSError:
                     continue
                 h.update(f"{path}:{st.st_size}:{st.st_mtime_ns}:{st.st_ino}".encode())

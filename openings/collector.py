@@ -35,3 +35,19 @@ def frozen() -> Iterator[None]:
         yield
     finally:
         gc.unfreeze()
+
+
+@contextmanager
+def long_lived() -> Iterator[None]:
+    """Inside `frozen()`: the objects made here live until the build ends (the state of
+    the last build, read from disk). The collector is paused while they are made, and
+    then leaves them out of its collections; `frozen()` puts them back. (Frozen before
+    the collector is on again: else its first collection would look at all of them.)"""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if enabled:
+            gc.enable()

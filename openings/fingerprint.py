@@ -79,15 +79,15 @@ def _repr_says_all(cls: type) -> bool:
     )
 
 
-def template_digests(env: jinja2.Environment) -> dict[str, str]:
-    """Template name -> digest of its source and of every template it uses."""
+def template_sources(env: jinja2.Environment) -> dict[str, str]:
+    """Template name -> its source, for every template the environment finds."""
     assert env.loader is not None
-    sources: dict[str, str] = {}
-    uses: dict[str, frozenset[str] | None] = {}
-    for name in env.list_templates():
-        source = env.loader.get_source(env, name)[0]
-        sources[name] = source
-        uses[name] = _references(source)
+    return {name: env.loader.get_source(env, name)[0] for name in env.list_templates()}
+
+
+def template_digests(sources: Mapping[str, str]) -> dict[str, str]:
+    """Template name -> digest of its source and of every template it uses."""
+    uses = {name: _references(source) for name, source in sources.items()}
     everything = digest_of(sorted(sources.items()))
     result = {}
     for name in sources:

@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from .advice import site_warnings
-from .cache import BuildCache
-from .collector import frozen
+from .cache import BuildCache, Scan
+from .collector import frozen, long_lived
 from .errors import Problem, Report, SiteError
 from .files import ROLES_DIR
 from .incremental import Work, plan_work
@@ -26,8 +26,9 @@ from .options import BuildOptions, BuildResult
 from .output import StaticFile, check_output_dir
 from .plan import Planned, plan, replan, source_of
 from .settings import Settings, read_settings
+from .snapshot import DiskStore
 from .sources import Content, Reading, read_all, read_changes
-from .state import DiskStore, LastBuild, MemoryStore, Store
+from .state import LastBuild, MemoryStore, Store
 from .tree import NextTree
 from .writing import Target, write_output
 
@@ -41,6 +42,7 @@ class Build:
     store: Store | None
     environ: Mapping[str, str]
     progress: Callable[[str], None] | None = None
+    scan: Scan | None = None  # what the builder saw of the files (cache.inputs_digest)
     work: Work | None = None
 
     def say(self, what: str) -> None:
@@ -58,12 +60,14 @@ def run(
     disk: BuildCache | None,
     inputs: str,
     hint: Iterable[Path] | None,
+    scan: Scan | None,
     started: float,
 ) -> BuildResult:
-    """A build that has work to do (see builder.build_site)."""
+    """A build that has work to do (see builder.build_site). `scan` is what the builder
+    saw of the files as it looked for changes, if it did."""
     if store is None and disk is not None:
         store = DiskStore(disk, options.output_dir)
-    build = Build(options, Report(options.root), store, environ, progress)
+    build = Build(options, Report(options.root), store, environ, progress, scan)
     tree = _next_tree(options, disk) if disk and write else None
     try:
         with frozen():
@@ -88,8 +92,9 @@ def _build(
 ) -> BuildResult:
     """The pipeline, top to bottom."""
     options, report, store = build.options, build.report, build.store
-    last = store.load() if store else None
-    settings = _settings(build, write)
+    with long_lived():
+        last = store.load() if store else None
+    settings = _settings(build, write, last)
     if last is not None and last.settings != settings.digest:
         last = None
     build.say(f"Reading the roles in {report.display(options.content_dir)}")
@@ -120,14 +125,25 @@ def _build(
             _summary(result),
         )
         if store.disk is not None:
-            store.disk.collect({mark[3] for mark in content.files.values()})
+            _collect(store.disk, content, last)
     work.settle()
     if isinstance(store, MemoryStore):
         work.graph.index()  # it serves the next builds: find readers by looking them up
     return result
 
 
-def _settings(build: Build, write: bool) -> Settings:
+def _collect(disk: BuildCache, content: Content, last: LastBuild | None) -> None:
+    """Remove the parsed files the next build will not use: after a build from the last
+    one, those of the files it read again; else every one this build did not use."""
+    used = {mark[3] for mark in content.files.values()}
+    if last is None:
+        disk.collect(used)
+        return
+    before, now = last.content.files, content.files
+    disk.discard({mark[3] for rel, mark in before.items() if now.get(rel) != mark} - used)
+
+
+def _settings(build: Build, write: bool, last: LastBuild | None) -> Settings:
     options = build.options
     return read_settings(
         options.root,
@@ -138,6 +154,7 @@ def _settings(build: Build, write: bool) -> Settings:
         drafts=options.drafts,
         output=(options.output_dir, options.protected_dirs()) if write else None,
         bytecode=getattr(build.store, "bytecode", None),
+        known=last.templates if last else None,
     )
 
 
@@ -157,6 +174,7 @@ def _read(
     reading = Reading(options.root, options.content_dir, config, renderer, settings.today)
     reading.drafts, reading.jobs, reading.reserved = options.drafts, options.jobs, settings.page_ids
     reading.memory, reading.disk = memory, store.disk if store else None
+    reading.scan = build.scan
     if last is None or last.site.build_date != settings.today:
         content = read_all(reading, report)
     else:
@@ -236,7 +254,15 @@ def _last_build(settings: Settings, content: Content, planned: Planned, work: Wo
     # Only files read without errors: the others are read again next time.
     problems = {rel: found for rel, found in content.problems.items() if rel in content.files}
     kept = dataclasses.replace(content, problems=problems, gone=(), new=(), touched=None)
-    return LastBuild(settings.digest, kept, work.facts, work.graph, planned.plan, settings.parts)
+    return LastBuild(
+        settings.digest,
+        kept,
+        work.facts,
+        work.graph,
+        planned.plan,
+        settings.parts,
+        settings.checked,
+    )
 
 
 def _next_tree(options: BuildOptions, disk: BuildCache) -> NextTree | None:

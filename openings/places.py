@@ -12,8 +12,10 @@ can warn instead of publishing a wrong country in silence.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import pycountry
 from babel import Locale
@@ -54,42 +56,68 @@ class Region:
     name: str  # `Tennessee`
 
 
-@lru_cache(maxsize=8)
-def _countries(language: str) -> dict[str, str]:
-    """Country name or code, case-folded -> ISO code."""
+@lru_cache(maxsize=1)
+def _iso_countries() -> dict[str, str]:
+    """Country name or code in ISO 3166, or an everyday name, case-folded -> ISO code."""
     table: dict[str, str] = {}
     for country in pycountry.countries:
         for name in ("alpha_2", "alpha_3", "name", "official_name", "common_name"):
             value = getattr(country, name, None)
             if value:
                 table.setdefault(value.casefold(), country.alpha_2)
+    return table | ALIASES
+
+
+@lru_cache(maxsize=8)
+def _cldr_countries(language: str) -> dict[str, str]:
+    """Country names in CLDR, in English and in `language`, case-folded -> ISO code.
+    Asked only for names ISO 3166 lacks: loading CLDR's names takes a while."""
+    iso = set(_iso_countries().values())
+    table: dict[str, str] = {}
     for lang in dict.fromkeys(("en", language.replace("-", "_"))):
         try:
             names = Locale.parse(lang).territories
         except (ValueError, LookupError):
             continue
         for code, name in names.items():
-            if len(code) == 2 and code.isalpha() and code in table.values():
+            if len(code) == 2 and code.isalpha() and code in iso:
                 table.setdefault(name.casefold(), code)
-    return table | ALIASES
+    return table
 
 
 @lru_cache(maxsize=1)
 def _regions() -> dict[str, tuple[Region, ...]]:
     """Region code or name, case-folded -> the regions it names."""
     found: dict[str, list[Region]] = {}
-    for country in REGION_COUNTRIES:
-        for sub in pycountry.subdivisions.get(country_code=country):
-            if getattr(sub, "parent_code", None):
-                continue
-            region = Region(country, sub.code.split("-", 1)[1], sub.name)
-            for key in {region.code.casefold(), region.name.casefold()}:
-                found.setdefault(key, []).append(region)
+    for sub in _top_subdivisions():
+        country, _, code = sub["code"].partition("-")
+        region = Region(country, code, sub["name"])
+        for key in {region.code.casefold(), region.name.casefold()}:
+            found.setdefault(key, []).append(region)
     return {key: tuple(regions) for key, regions in found.items()}
 
 
+def _top_subdivisions() -> list[dict[str, str]]:
+    """The states, provinces and territories of REGION_COUNTRIES (not their parts), as
+    pycountry's ISO 3166-2 database gives them. Read from its file: making pycountry's
+    objects for all 5,000 subdivisions of the world takes five times as long."""
+    prefixes = tuple(f"{country}-" for country in REGION_COUNTRIES)
+    try:
+        path = Path(pycountry.DATABASE_DIR) / "iso3166-2.json"
+        entries = json.loads(path.read_text(encoding="utf-8"))["3166-2"]
+    except (OSError, ValueError, KeyError, AttributeError):  # laid out otherwise: ask it
+        entries = [
+            {"code": sub.code, "name": sub.name, "parent": getattr(sub, "parent_code", "")}
+            for country in REGION_COUNTRIES
+            for sub in pycountry.subdivisions.get(country_code=country)
+        ]
+    top = [e for e in entries if e["code"].startswith(prefixes) and not e.get("parent")]
+    return sorted(top, key=lambda e: REGION_COUNTRIES.index(e["code"][:2]))  # US first
+
+
 def country_code(name: str, language: str = "en") -> str | None:
-    return _countries(language).get(name.strip().casefold())
+    key = name.strip().casefold()
+    return _iso_countries().get(key) or _cldr_countries(language).get(key)
 
 
 def country_name(code: str) -> str:

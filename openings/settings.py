@@ -19,12 +19,14 @@ from .cache import code_digest
 from .config import SiteConfig, load_config, site_moment
 from .dates import iso_datetime, start_of_day
 from .errors import BuildFailed, Report, SiteError
-from .fingerprint import digest_of, template_digests
+from .fingerprint import digest_of, template_digests, template_sources
 from .output import StaticFile, check_output_dir, static_files
 from .pages import TEMPLATES
 from .structured import script_json
 from .theme import PARTIALS, Theme, check_templates, load_theme, make_env, page_ids
 from .urls import ASSETS, skill_key
+
+Checked = tuple[str, dict[str, str]]  # (key of the templates' sources, their digests)
 
 
 @dataclass(frozen=True)
@@ -35,13 +37,18 @@ class Settings:
     env: jinja2.Environment
     page_ids: frozenset[str]  # the ids the theme's templates write
     statics: list[StaticFile]
-    templates: dict[str, str]  # template -> digest of it and all it uses
+    checked: Checked  # the templates, checked: their key and digests
     parts: dict[tuple[str, ...], Any]  # roles' parts of lists, rendered once (pages.Memo)
     digest: str
 
     @property
     def today(self) -> dt.date:
         return self.moment.date()
+
+    @property
+    def templates(self) -> dict[str, str]:
+        """Template -> digest of it and of every template it uses."""
+        return self.checked[1]
 
 
 def read_settings(
@@ -54,11 +61,13 @@ def read_settings(
     drafts: bool,
     output: tuple[Path, list[Path]] | None = None,
     bytecode: jinja2.BytecodeCache | None = None,
+    known: Checked | None = None,
 ) -> Settings:
     """Read the settings; raise BuildFailed after reporting every problem found.
 
     `output`, when given, is the output folder to check, with the folders it must not
-    replace.
+    replace. `known` is what the last good build checked of its templates: the same
+    templates are not compiled again to be checked.
     """
     try:
         config = load_config(content_dir, report, overrides)
@@ -73,17 +82,23 @@ def read_settings(
     env = make_env(
         root, theme, template_filters(config), {"config": config, "theme": theme}, parts, bytecode
     )
-    check_templates(env, set(TEMPLATES), report)
-    report.raise_if_errors()
+    sources = template_sources(env)
+    checked: Checked = (digest_of(sorted(sources.items()), code_digest()), {})
+    if known is not None and known[0] == checked[0]:
+        checked = known  # the same templates as the last good build's: checked then
+    else:
+        check_templates(env, set(TEMPLATES), report)
+        report.raise_if_errors()
+        checked = (checked[0], template_digests(sources))
     statics = static_files(
         static_sources(theme, content_dir), report, inside=(root, *theme.folders)
     )
     report.raise_if_errors()
     ids = page_ids(root, theme)
-    templates = template_digests(env)
+    templates = checked[1]
     partials = [templates.get(name, "") for name in PARTIALS]
     digest = digest_of(repr(config), repr(theme), drafts, sorted(ids), code_digest(), partials)
-    return Settings(config, theme, moment, env, ids, statics, templates, parts, digest)
+    return Settings(config, theme, moment, env, ids, statics, checked, parts, digest)
 
 
 def static_sources(theme: Theme, content_dir: Path) -> list[tuple[Path, str]]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import stat
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 from .advice import role_warnings
 from .assemble import Touched, assemble, check_unique, reassemble
-from .cache import BuildCache
+from .cache import BuildCache, Scan
 from .collector import paused
 from .config import SiteConfig
 from .content import ContentLoader
@@ -63,6 +64,7 @@ class Reading:
     memory: ParseCache | None = None
     disk: BuildCache | None = None
     reserved: frozenset[str] = field(default_factory=frozenset)
+    scan: Scan | None = None  # the files as the build saw them as it started, if it did
 
     def loader(self, report: Report, dates: FileDates) -> ContentLoader:
         return ContentLoader(
@@ -105,7 +107,7 @@ def read_changes(
     now_dates = dates if now_head == head else file_dates(folder, _tz(reading.config))
     roles_dir = folder / ROLES_DIR
     loader = reading.loader(report, now_dates)
-    candidates = _candidates(loader, roles_dir, marks, hint)
+    candidates = _candidates(loader, roles_dir, marks, hint, reading.scan)
     candidates |= {roles_dir / name for name in _redated(dates, now_dates)}
     files, problems = dict(marks), dict(before.problems)
     by_source = last.role_by_source
@@ -142,9 +144,14 @@ def read_changes(
 
 
 def _candidates(
-    loader: ContentLoader, roles_dir: Path, marks: dict[str, FileMark], hint: Iterable[Path] | None
+    loader: ContentLoader,
+    roles_dir: Path,
+    marks: dict[str, FileMark],
+    hint: Iterable[Path] | None,
+    scan: Scan | None = None,
 ) -> set[Path]:
-    """The role files that may have changed: new, gone, or another size, time or inode."""
+    """The role files that may have changed: new, gone, or another size, time or inode.
+    They are looked at again, unless `scan` holds them as the build saw them."""
     prefix = loader.report.display(roles_dir) + "/"
     folder = roles_dir.absolute()
     if hint is not None:
@@ -156,22 +163,32 @@ def _candidates(
                 if p.parent == folder and _differs(loader, p, marks.get(prefix + p.name))
             }
     names, changed = set(), set()
+    for name, st in _role_files(roles_dir, scan):
+        names.add(name)
+        mark = marks.get(prefix + name)
+        if mark is not None and (st.st_size, st.st_mtime_ns, st.st_ino) == mark[:3]:
+            continue  # the common case, without making a path
+        if _differs(loader, roles_dir / name, mark, st):
+            changed.add(roles_dir / name)
+    known = {rel.removeprefix(prefix) for rel in marks if rel.startswith(prefix)}
+    return changed | {roles_dir / name for name in known - names}
+
+
+def _role_files(roles_dir: Path, scan: Scan | None) -> Iterator[tuple[str, os.stat_result]]:
+    """The role files' names and stats: from `scan` if it saw the folder, else looked at."""
+    seen = scan.get(os.path.abspath(roles_dir)) if scan is not None else None
+    if seen is not None:
+        for name, st in seen.items():
+            if is_content_name(name) and stat.S_ISREG(st.st_mode):
+                yield name, st
+        return
     try:
         with os.scandir(roles_dir) as entries:
             for entry in entries:
-                name = entry.name
-                if not is_content_name(name) or not entry.is_file():
-                    continue
-                names.add(name)
-                mark, st = marks.get(prefix + name), entry.stat()
-                if mark is not None and (st.st_size, st.st_mtime_ns, st.st_ino) == mark[:3]:
-                    continue  # the common case, without making a path
-                if _differs(loader, roles_dir / name, mark, st):
-                    changed.add(roles_dir / name)
+                if is_content_name(entry.name) and entry.is_file():
+                    yield entry.name, entry.stat()
     except OSError:
         pass
-    known = {rel.removeprefix(prefix) for rel in marks if rel.startswith(prefix)}
-    return changed | {roles_dir / name for name in known - names}
 
 
 def _differs(

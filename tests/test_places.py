@@ -100,3 +100,21 @@ def test_a_city_and_state_reaches_the_job_posting(write_site):
     ]
     jobs = json.loads((root / "output/jobs.json").read_text())
     assert jobs["jobs"][0]["location"] == {"country": "US", "city": "Memphis", "state": "TN"}
+
+
+def test_the_regions_read_from_pycountrys_file_are_those_it_gives():
+    import pycountry
+
+    from openings.places import REGION_COUNTRIES, _top_subdivisions
+
+    expected = [
+        (sub.code, sub.name)
+        for country in REGION_COUNTRIES
+        for sub in pycountry.subdivisions.get(country_code=country)
+        if not getattr(sub, "parent_code", None)
+    ]
+    got = [(e["code"], e["name"]) for e in _top_subdivisions()]
+    assert sorted(got) == sorted(expected) and len(got) > 60
+    assert [code[:2] for code, _ in got] == sorted(
+        (code[:2] for code, _ in got), key=REGION_COUNTRIES.index
+    )

@@ -1,0 +1,287 @@
+"""The last build's state on disk (`build`), in pieces a small change rewrites few of.
+
+The roles, without their text (a page that needs a role's text reads its file again,
+from the cache of parsed files), are kept in `SHARDS` pieces by a hash of their file's
+path; the roles' parts of lists (see openings.listings) in `SHARDS` pieces by a hash of
+the role's digest. The rest of the state (the facts, the graph, the plan, the site
+around its roles) is one file that refers to its roles by path, and that lists first
+the pieces it was written with. A piece is named by the digest of its bytes, so a name
+always means the same bytes: a one-role commit writes the main file and one or two
+pieces, where it wrote the whole state again.
+
+Every file is read back with an unpickler that accepts only this project's data
+classes; one that is missing, damaged or tampered with means there is no state.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import io
+import operator
+import pickle
+import zlib
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from .cache import BuildCache, PageRecord, SafeUnpickler
+from .collector import paused
+from .graph import Graph
+from .models import Role, RoleBrief
+from .parsing import ParseCache
+from .state import LastBuild
+
+SHARDS = 64
+ROLES, PARTS, FACTS, DEPS, PLAN, FILES = "roles", "parts", "facts", "deps", "plan", "files"
+
+
+class Shelf:
+    """One mapping of the state, kept in `SHARDS` pieces by a hash of each key."""
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+        # As last read or written: each piece's keys, values and file.
+        self.keys: dict[int, list[Any]] = {}
+        self.values: dict[int, list[Any]] = {}
+        self.names: dict[int, str] = {}
+
+    def read(self, index: int, name: str, held: dict[Any, Any]) -> None:
+        self.keys[index], self.values[index] = list(held), list(held.values())
+        self.names[index] = name
+
+    def write(
+        self, mapping: dict[Any, Any], cache: BuildCache, plain: Callable[[Any], Any] | None
+    ) -> None:
+        """Write the pieces whose keys or values are not those last read or written."""
+        known = set().union(*self.keys.values())
+        added, removed = mapping.keys() - known, known - mapping.keys()
+        dirty: dict[int, list[Any]] = {}
+        for key in added:
+            dirty.setdefault(_shard(key), []).append(key)
+        for key in removed:
+            dirty.setdefault(_shard(key), [])
+        for index, keys in self.keys.items():
+            if index not in dirty and not all(
+                map(operator.eq, map(mapping.__getitem__, keys), self.values[index])
+            ):
+                dirty[index] = []
+        for index, new in dirty.items():
+            keys = [key for key in self.keys.get(index, ()) if key not in removed] + new
+            if not keys:
+                (
+                    self.keys.pop(index, None),
+                    self.values.pop(index, None),
+                    self.names.pop(index, None),
+                )
+                continue
+            values = [mapping[key] for key in keys]
+            held = dict(zip(keys, map(plain, values) if plain else values, strict=True))
+            data = _pickled(held)
+            name = f"{self.kind}-{index:02d}-{hashlib.blake2b(data, digest_size=16).hexdigest()}"
+            cache.store_piece(name, data)
+            self.keys[index], self.values[index], self.names[index] = keys, values, name
+
+    def manifest(self) -> list[tuple[str, int, str]]:
+        return [(self.kind, index, name) for index, name in sorted(self.names.items())]
+
+
+class DiskStore:
+    """For `build`: the state in the build cache, beside its parsed files and pages."""
+
+    parse: ParseCache | None = None
+
+    def __init__(self, cache: BuildCache, output: Path) -> None:
+        self.disk: BuildCache | None = cache
+        self.cache = cache
+        self.output = output
+        self._shelves = _shelves()
+        # No compiled templates on disk: a cache that was tampered with must not run code.
+
+    def load(self) -> LastBuild | None:
+        try:
+            return self._load()
+        except Exception:  # damaged or foreign: as if there were none
+            self._shelves = _shelves()
+            return None
+
+    def _load(self) -> LastBuild | None:
+        data = self.cache.load_state_bytes()
+        if data is None:
+            return None
+        size = int.from_bytes(data[:8], "big")
+        manifest = _StateUnpickler(io.BytesIO(data[8 : 8 + size])).load()
+        found: dict[str, dict[Any, Any]] = {kind: {} for kind in self._shelves}
+        for kind, index, name in manifest:
+            held = _piece(self.cache.load_piece(name))
+            self._shelves[kind].read(index, name, held)
+            found[kind].update(held)
+        unpickler = _StateUnpickler(io.BytesIO(data[8 + size :]))
+        unpickler.roles = found[ROLES]
+        last = unpickler.load()
+        if not isinstance(last, LastBuild):
+            raise pickle.UnpicklingError("not the state of a build")
+        last.without_text = True
+        last.content.files, last.facts, last.plan = found[FILES], found[FACTS], found[PLAN]
+        last.graph.deps, last.parts = found[DEPS], found[PARTS]
+        return last
+
+    def save(
+        self, last: LastBuild, output: dict[str, PageRecord], inputs: str, summary: dict[str, Any]
+    ) -> None:
+        with paused():  # hundreds of thousands of objects made, none of them garbage
+            self._save(last)
+        self.cache.store_pages(self.output, output, inputs, summary)
+
+    def _save(self, last: LastBuild) -> None:
+        roles = {role.source: role for role in last.site.roles}
+        mappings: dict[str, dict[Any, Any]] = {
+            ROLES: roles,
+            PARTS: last.parts,
+            FACTS: last.facts,
+            DEPS: last.graph.deps,
+            PLAN: last.plan,
+            FILES: last.content.files,
+        }
+        for kind, shelf in self._shelves.items():
+            shelf.write(mappings[kind], self.cache, str if kind == PARTS else None)
+        rest = dataclasses.replace(
+            last,
+            content=dataclasses.replace(last.content, files={}),
+            facts={},
+            graph=Graph(),
+            plan={},
+            parts={},
+        )
+        manifest = [entry for shelf in self._shelves.values() for entry in shelf.manifest()]
+        head = _pickled(manifest)  # read first: the rest refers to the pieces it names
+        self.cache.store_state_bytes(len(head).to_bytes(8, "big") + head + _pickled(rest, roles))
+        self.cache.keep_pieces(name for _, _, name in manifest)
+
+    def forget(self) -> None:
+        self.cache.forget_state()  # the pieces stay: named by their bytes, they stay true
+
+
+def _shelves() -> dict[str, Shelf]:
+    return {kind: Shelf(kind) for kind in (ROLES, PARTS, FACTS, DEPS, PLAN, FILES)}
+
+
+def _shard(key: Any) -> int:
+    text = key if isinstance(key, str) else "\0".join(map(str, key))
+    return zlib.crc32(text.encode()) % SHARDS
+
+
+# --- pickling ---------------------------------------------------------------------------
+
+_TEXT = {"body_html": "", "faq": ()}
+
+
+def _role(state: dict[str, Any]) -> Role:
+    role = object.__new__(Role)
+    role.__dict__.update(state)
+    return role
+
+
+def _brief(state: dict[str, Any]) -> RoleBrief:
+    brief = object.__new__(RoleBrief)
+    brief.__dict__.update(state)
+    return brief
+
+
+def _role_ref(source: str) -> Role:
+    """In the main file, a role kept in a piece (see _StateUnpickler.find_class)."""
+    raise pickle.UnpicklingError("a role's reference is read with its pieces")
+
+
+def _brief_ref(source: str) -> RoleBrief:
+    raise pickle.UnpicklingError("a brief's reference is read with its pieces")
+
+
+def _reduce_role(role: Role) -> tuple[Any, ...]:
+    """A role without its text, kept with its brief, which lists need."""
+    state = dict(role.__dict__)
+    state.update(_TEXT, without_text=True)  # see writing._text_reader
+    state["brief"] = role.brief
+    return _role, (state,)
+
+
+def _reduce_brief(brief: RoleBrief) -> tuple[Any, ...]:
+    return _brief, (brief.__dict__,)
+
+
+def _pickled(value: Any, pieces: dict[str, Role] | None = None) -> bytes:
+    """`value` pickled; with `pieces`, the roles in them (and their briefs) by reference.
+
+    Reducers are looked up by type, in C: no Python call for the millions of other objects.
+    """
+    reducers: dict[type, Callable[[Any], tuple[Any, ...]]]
+    if pieces is None:
+        reducers = {Role: _reduce_role, RoleBrief: _reduce_brief}
+    else:
+
+        def role(role: Role) -> tuple[Any, ...]:
+            if pieces.get(role.source) is role:
+                return _role_ref, (role.source,)
+            return _reduce_role(role)
+
+        def brief(brief: RoleBrief) -> tuple[Any, ...]:
+            owner = pieces.get(brief.source)
+            if owner is not None and owner.__dict__.get("brief") is brief:
+                return _brief_ref, (brief.source,)
+            return _reduce_brief(brief)
+
+        reducers = {Role: role, RoleBrief: brief}
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.dispatch_table = reducers
+    pickler.dump(value)
+    return buffer.getvalue()
+
+
+def _piece(data: bytes | None) -> dict[Any, Any]:
+    if data is None:
+        raise FileNotFoundError("a piece of the state is missing")
+    held = _StateUnpickler(io.BytesIO(data)).load()
+    if not isinstance(held, dict):
+        raise pickle.UnpicklingError("a piece of the state is not a mapping")
+    return held
+
+
+ALLOWED = {
+    ("datetime", "date"),
+    ("builtins", "frozenset"),
+    ("builtins", "set"),
+    ("openings.state", "LastBuild"),
+    ("openings.snapshot", "_role"),
+    ("openings.snapshot", "_brief"),
+    ("openings.graph", "Graph"),
+    ("openings.models", "Site"),
+    ("openings.models", "RoleBrief"),
+    ("openings.models", "Skill"),
+    ("openings.models", "Department"),
+    ("openings.models", "Page"),
+    ("openings.models", "FaqEntry"),
+    ("openings.models", "Salary"),
+    ("openings.config", "SiteConfig"),
+    ("openings.urls", "Urls"),
+    ("openings.gitdates", "FileDates"),
+    ("openings.sources", "Content"),
+    ("openings.errors", "Problem"),
+}
+
+
+class _StateUnpickler(SafeUnpickler):
+    """The allowlist, and the references to roles resolved from the pieces read."""
+
+    allowed = ALLOWED
+
+    def __init__(self, file: io.BytesIO) -> None:
+        super().__init__(file)
+        self.roles: dict[str, Role] = {}
+
+    def find_class(self, module: str, name: str) -> Any:
+        if module == __name__ and name == "_role_ref":
+            return self.roles.__getitem__
+        if module == __name__ and name == "_brief_ref":
+            return lambda source: self.roles[source].__dict__["brief"]
+        return super().find_class(module, name)
