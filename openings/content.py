@@ -218,6 +218,8 @@ class ContentLoader:
             closed=closed,
             digest=f"{parsed.digest}:{slug}:{posted}:{updated}:{closed}",
             lines=parsed.lines,
+            links=parsed.links,
+            ids=parsed.ids,
         )
 
     def _places(self, path: Path, parsed: Parsed) -> tuple[tuple[str, ...], str]:
@@ -266,6 +268,8 @@ class ContentLoader:
             body_html=parsed.body_html,
             faq=self.faq(v),
             updated=self._dates(PAGES_DIR, path, None)[1],
+            links=parsed.links,
+            ids=parsed.ids,
         )
 
 

@@ -21,6 +21,7 @@ from functools import cached_property
 import nh3
 
 from . import cmark
+from .links import Link, links_in
 from .omissions import BLANKED, Dropped, omitted, sanitized
 from .urls import Urls
 
@@ -81,6 +82,7 @@ class Rendered:
     summary: str  # the first paragraph as plain text, cut to fit a description
     dropped: tuple[Dropped, ...] = ()
     ids: frozenset[str] = frozenset()  # every id it holds: headings, footnotes, raw HTML
+    links: tuple[Link, ...] = ()  # its internal links and images, each with its line
 
 
 DESCRIPTION_MAX = 160  # characters: what search results show of a description
@@ -253,7 +255,8 @@ class MarkdownRenderer:
             safe = self._cleaner.clean(out)
             dropped = sanitized(text, out, safe) if safe != out else ()
             out, ids = safe, set(_ID.findall(safe))
-        return Rendered(out, description(out), dropped, frozenset(ids))
+        links = links_in(out, text, self.urls.prefix) if '="' in out else ()
+        return Rendered(out, description(out), dropped, frozenset(ids), links)
 
     def render_answer(self, text: str, taken: Iterable[str] = ()) -> Rendered:
         """Render a short Markdown text (an FAQ answer) to safe HTML.

@@ -124,6 +124,8 @@ class Role(RoleFacts):
     digest: str = ""  # of its file's bytes and what the build added (dates, closed)
     lines: Mapping[str, int] = field(default_factory=dict, compare=False, hash=False)
     aliases: tuple[str, ...] = ()  # old paths that redirect to its page
+    links: tuple[tuple[str, int], ...] = ()  # internal links people wrote, by line (links.py)
+    ids: tuple[str, ...] = ()  # the ids its text gives its page, sorted
 
     @cached_property
     def brief(self) -> RoleBrief:
@@ -178,6 +180,8 @@ class Page:
     body_html: str
     faq: tuple[FaqEntry, ...] = ()
     updated: dt.date = dt.date(1970, 1, 1)
+    links: tuple[tuple[str, int], ...] = ()  # internal links people wrote, by line (links.py)
+    ids: tuple[str, ...] = ()  # the ids its text gives its page, sorted
 
     @property
     def path(self) -> str:

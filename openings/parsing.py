@@ -12,6 +12,7 @@ from typing import Any
 from . import frontmatter as fm
 from .config import SiteConfig, read_text
 from .errors import Problem, Report, SiteError
+from .links import Link, line_of
 from .markdown import MarkdownRenderer, TooComplex
 
 
@@ -24,6 +25,8 @@ class Parsed:
     body_html: str
     summary: str
     digest: str  # of the file's text
+    links: tuple[Link, ...] = ()  # internal links of its body and answers, by file line
+    ids: tuple[str, ...] = ()  # the ids its body and answers hold, sorted
 
 
 @dataclass
@@ -80,6 +83,7 @@ def parse_text(
     dropped: dict[str, int] = {}  # what -> the first line it is on
     for d in rendered.dropped:
         dropped.setdefault(d.what, doc.body_line + d.line - 1)
+    links = [(address, doc.body_line + line - 1) for address, line in rendered.links]
     faq, taken = [], set(rendered.ids)
     for item in values.get("faq", ()):
         try:
@@ -88,6 +92,10 @@ def parse_text(
             report.error(path, lines.get("faq", 1), f"faq: {exc}")
             return None
         taken |= answer.ids
+        links += [
+            (address, doc.yaml_line + line_of(doc.yaml_text, address) - 1)
+            for address, _ in answer.links
+        ]
         faq.append(answer.html)
         for d in answer.dropped:
             dropped.setdefault(d.what, lines.get("faq", 1))
@@ -96,7 +104,10 @@ def parse_text(
         report.warn(path, line, f"{what} is not published{why}")
     values = {**values, "faq_html": faq} if "faq" in values else values
     digest = hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
-    return Parsed(values, lines, rendered.html, rendered.summary, digest)
+    links.sort(key=lambda link: link[1])
+    return Parsed(
+        values, lines, rendered.html, rendered.summary, digest, tuple(links), tuple(sorted(taken))
+    )
 
 
 def _why_dropped(what: str, raw_html: bool) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
+from collections import ChainMap
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import astuple, dataclass
 from pathlib import Path
@@ -21,6 +22,7 @@ from .collector import frozen, long_lived
 from .errors import Problem, Report, SiteError
 from .files import ROLES_DIR
 from .incremental import Work, plan_work
+from .links import Targets, check_links, template_links
 from .markdown import MarkdownRenderer
 from .options import BuildOptions, BuildResult
 from .output import StaticFile, check_output_dir
@@ -104,6 +106,7 @@ def _build(
     report.problems += site_warnings(settings.config)
     planned = _plan(content, last)
     _check_collisions(content.site, planned, settings.statics, report)
+    _check_links(settings, content, planned, report)
     report.raise_if_errors()
     if last is not None:
         settings.parts.update(last.parts)
@@ -193,6 +196,16 @@ def _plan(content: Content, last: LastBuild | None) -> Planned:
             planned.gone = last.plan.keys() - planned.plan.keys()
         return planned
     return replan(last.plan, last.site, content.site, content.gone, content.new, content.touched)
+
+
+def _check_links(settings: Settings, content: Content, planned: Planned, report: Report) -> None:
+    """Every link people wrote leads to a file of the build (see openings.links)."""
+    statics = {static.dest: ("static", static.dest) for static in settings.statics}
+    files = ChainMap(planned.plan, statics)
+    prefix = settings.config.urls.prefix
+    targets = Targets(content.site, files, settings.page_ids, prefix)
+    theme = template_links(settings.env, report.display)
+    report.problems += check_links(content.site, targets, theme)
 
 
 def _leave_out_broken(content: Content, report: Report, roles_dir: Path) -> tuple[Problem, ...]:

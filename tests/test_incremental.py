@@ -322,6 +322,43 @@ def test_a_damaged_or_tampered_state_is_a_fresh_build(site, tmp_path):
     assert not (tmp_path / "ran").exists()
 
 
+def pieces(root: Path) -> set[str]:
+    return {p.name for p in (root / ".openings-cache").glob("pieces-*/*.pickle")}
+
+
+def test_a_one_role_edit_writes_a_few_pieces_of_the_state(site, tmp_path):
+    before = pieces(site)
+    kinds = {name.split("-")[0] for name in before}
+    assert kinds == {"roles", "parts", "facts", "deps", "plan", "files"}
+    edit(site, "data-engineer", lambda t: t + "\nMore.\n")
+    assert build(site).updated
+    after = pieces(site)
+    written = after - before
+    # The role's piece, its file's mark, and the facts and reads of its page.
+    assert {name.split("-")[0] for name in written} <= {"roles", "files", "facts", "deps"}
+    assert 1 <= len(written) <= 6 < len(before)
+    assert len(after) == len(before)  # the pieces replaced are gone
+    assert tree_digest(site / "output") == fresh(site, tmp_path)
+
+
+def test_a_missing_piece_of_the_state_is_a_fresh_build(site, tmp_path):
+    next(iter((site / ".openings-cache").glob("pieces-*/roles-*.pickle"))).unlink()
+    edit(site, "data-engineer", lambda t: t + "\nMore.\n")
+    assert not build(site).updated
+    assert tree_digest(site / "output") == fresh(site, tmp_path)
+    edit(site, "data-engineer", lambda t: t + "\nAnd more.\n")
+    assert build(site).updated  # the build wrote a whole state again
+
+
+def test_a_template_broken_after_a_good_build_is_still_an_error(site):
+    template = site / "themes/default/templates/role.html"
+    template.write_text(template.read_text() + "{% if %}")
+    edit(site, "data-engineer", lambda t: t + "\nMore.\n")
+    with pytest.raises(BuildFailed) as failed:
+        build(site)
+    assert any("role.html" in p.path and "syntax" in p.message for p in failed.value.problems)
+
+
 def test_a_series_of_updates_keeps_the_spare_in_step(site, tmp_path):
     # Each build writes into the site before the last one (the spare), swapped in after.
     for i in range(4):
