@@ -204,7 +204,7 @@ class ContentLoader:
             department=v.get("department", ""),
             locations=locations,
             remote=remote,
-            employment_type=v.get("employment_type", ""),
+            employment_types=v.get("employment_type", ()),
             salary=v.get("salary"),
             skills=self._skills(path, v.get("skills", ()), parsed.lines.get("skills", 1)),
             date_posted=posted,

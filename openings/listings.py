@@ -42,7 +42,7 @@ def search_entry(role: RoleBrief, site: Site) -> dict[str, Any]:
         "department": role.department,
         "locations": list(role.locations),
         "remote": role.remote,
-        "type": role.employment_type,
+        "types": list(role.employment_types),
         "skills": [u.skill_key(name) for name in role.skills],
         "text": " ".join([role.title, role.description, role.department, *role.skills]).casefold(),
     }

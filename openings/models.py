@@ -64,7 +64,7 @@ class RoleFacts(Cached):
 
     slug: str
     remote: str
-    employment_type: str
+    employment_types: tuple[str, ...]
     locations: tuple[str, ...]
     skills: tuple[str, ...]
     closed: bool
@@ -88,8 +88,13 @@ class RoleFacts(Cached):
         return REMOTE_LABELS[self.remote]
 
     @property
+    def employment_type(self) -> str:
+        """The first of its types (most roles have one), or ""."""
+        return self.employment_types[0] if self.employment_types else ""
+
+    @property
     def employment_label(self) -> str:
-        return EMPLOYMENT_LABELS.get(self.employment_type, "")
+        return " · ".join(EMPLOYMENT_LABELS.get(t, t) for t in self.employment_types)
 
     @property
     def location_label(self) -> str:
@@ -110,7 +115,7 @@ class Role(RoleFacts):
     department: str = ""
     locations: tuple[str, ...] = ()
     remote: str = "onsite"
-    employment_type: str = ""
+    employment_types: tuple[str, ...] = ()
     salary: Salary | None = None
     skills: tuple[str, ...] = ()  # as written, white space folded
     date_posted: dt.date = dt.date(1970, 1, 1)
@@ -153,7 +158,7 @@ class RoleBrief(RoleFacts):
     department: str
     locations: tuple[str, ...]
     remote: str
-    employment_type: str
+    employment_types: tuple[str, ...]
     salary: Salary | None
     skills: tuple[str, ...]
     date_posted: dt.date

@@ -94,7 +94,7 @@ class Choices:
 def filter_choices(roles: Sequence[RoleBrief]) -> Choices:
     locations = dict.fromkeys(loc for r in roles for loc in r.locations)
     remote = {r.remote for r in roles}
-    types = {r.employment_type for r in roles}
+    types = {t for r in roles for t in r.employment_types}
     return Choices(
         tuple(sorted(locations, key=str.lower)),
         tuple((v, label) for v, label in REMOTE_LABELS.items() if v in remote),

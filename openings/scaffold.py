@@ -18,7 +18,7 @@ draft: true                      # remove this line (or set false) to publish
 # department: Engineering
 # location: Berlin, Germany      # or a list; for a remote role, where applicants may live
 # remote: onsite                 # onsite, hybrid or remote
-# employment_type: full-time     # full-time, part-time, contract, temporary, internship
+# employment_type: full-time     # full-time, part-time, contract, temporary, internship, or a list
 # salary:
 #   min: 60000
 #   max: 75000

@@ -83,10 +83,11 @@ EMPLOYMENT_SYNONYMS = {
 
 
 def _employment(reader: fm.Reader) -> fm.Converter:
-    """One of EMPLOYMENT_CHOICES; a common synonym is read as ours, with a warning."""
+    """One of EMPLOYMENT_CHOICES, or a list of them (Google takes several); a common
+    synonym is read as ours, with a warning."""
     exact = fm.choice(*EMPLOYMENT_CHOICES)
 
-    def convert(node: yaml.Node) -> str:
+    def one(node: yaml.Node) -> str:
         ours = EMPLOYMENT_SYNONYMS.get(fm.text(node).strip().casefold())
         if ours is None:
             return exact(node)
@@ -96,6 +97,12 @@ def _employment(reader: fm.Reader) -> fm.Converter:
             f"employment_type: {node.value!r} is read as {ours!r}; write {ours!r}",
         )
         return ours
+
+    def convert(node: yaml.Node) -> tuple[str, ...]:
+        items = node.value if isinstance(node, yaml.SequenceNode) else [node]
+        if not items:
+            raise fm.FieldError(node, "give at least one type, or leave the key out")
+        return tuple(dict.fromkeys(one(item) for item in items))
 
     return convert
 

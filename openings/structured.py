@@ -53,8 +53,9 @@ def job_posting(role: Role, site: Site, url: str) -> dict[str, Any]:
     }
     if role.valid_through:
         data["validThrough"] = iso_datetime(end_of_day(role.valid_through, tz))
-    if role.employment_type:
-        data["employmentType"] = GOOGLE_EMPLOYMENT[role.employment_type]
+    if role.employment_types:
+        types = [GOOGLE_EMPLOYMENT[t] for t in role.employment_types]
+        data["employmentType"] = types[0] if len(types) == 1 else types
     places = [(loc, place_of(loc, config)) for loc in role.locations]
     addresses = [place for _, place in places if place]
     if role.remote == "remote":
@@ -218,8 +219,9 @@ def job_entry(role: RoleBrief, site: Site) -> dict[str, Any]:
         job["locations"] = locations
     elif role.remote == "remote":
         job["location"] = {"remote": True}
-    if role.employment_type:
-        job["employmentType"] = JOBS_JSON_EMPLOYMENT[role.employment_type]
+    if role.employment_types:
+        types = [JOBS_JSON_EMPLOYMENT[t] for t in role.employment_types]
+        job["employmentType"] = types[0] if len(types) == 1 else types
     if role.valid_through:
         job["expiresDate"] = role.valid_through.isoformat()
     if role.salary:

@@ -186,7 +186,10 @@ def test_search_and_filters_on_a_long_list(phone, write_site, tmp_path):
     """Past 50 roles the index lists one light line per role; filters work the same."""
     root = write_site({})
     (root / "content/roles").mkdir()
-    many_roles(root, 60, long_titles=True)
+    many_roles(root, 59, long_titles=True)
+    (root / "content/roles/zz-both.md").write_text(
+        role("Support Lead", employment_type="[full-time, contract]")
+    )
     out = tmp_path / "out"
     build(root, output=out)
     server, url = serve_folder(out)
@@ -203,6 +206,11 @@ def test_search_and_filters_on_a_long_list(phone, write_site, tmp_path):
         phone.select_option("#f-skill", "c++")
         shown = phone.locator(".role-list--rows > li:visible").count()
         assert 0 < shown < 60
+        # A role of several types is found by each of them.
+        phone.select_option("#f-skill", "")
+        phone.select_option("#f-type", "contract")
+        expect(phone.locator("#result-count")).to_have_text("1 open role of 60")
+        expect(phone.locator(".role-list--rows > li:visible")).to_contain_text("Support Lead")
     finally:
         server.shutdown()
         server.server_close()

@@ -417,6 +417,47 @@ def test_employment_type_synonyms_are_read_as_ours_with_a_warning(write_site, wr
     ]
 
 
+def test_a_role_may_have_several_employment_types(write_site):
+    import json
+
+    from conftest import html
+
+    root = write_site({
+        "content/roles/a.md": role("A", employment_type="[full-time, freelance, full-time]"),
+        "content/roles/b.md": role("B", employment_type="part-time"),
+    })  # fmt: skip
+    result = build(root)
+    a = next(r for r in result.site.roles if r.title == "A")
+    assert a.employment_types == ("full-time", "contract") and a.employment_type == "full-time"
+    assert [str(w) for w in result.warnings] == [
+        "content/roles/a.md:3: warning: employment_type: 'freelance' is read as 'contract'; "
+        "write 'contract'"
+    ]
+    page = html(root / "output/roles/a/index.html")
+    (ld,) = [
+        json.loads(s) for s in page.xpath("//script[@type='application/ld+json']/text()")
+        if '"JobPosting"' in s
+    ]  # fmt: skip
+    assert ld["employmentType"] == ["FULL_TIME", "CONTRACTOR"]
+    assert "Full-time · Contract" in page.text_content()
+    jobs = {j["title"]: j for j in json.loads((root / "output/jobs.json").read_text())["jobs"]}
+    assert isinstance(jobs["A"]["employmentType"], list)
+    assert isinstance(jobs["B"]["employmentType"], str)
+    search = {e["url"]: e for e in json.loads((root / "output/search.json").read_text())}
+    assert search["/careers/roles/a/"]["types"] == ["full-time", "contract"]
+    index = html(root / "output/index.html")
+    assert index.xpath("//select[@id='f-type']/option/@value")[1:] == [
+        "full-time", "part-time", "contract"
+    ]  # fmt: skip
+
+
+def test_an_empty_list_of_employment_types_is_an_error(write_site):
+    root = write_site({"content/roles/a.md": role("A", employment_type="[]")})
+    with pytest.raises(BuildFailed) as failed:
+        build(root)
+    assert "employment_type: give at least one type" in str(failed.value.problems[0])
+
+
 def test_location_remote_is_a_remote_role_and_a_warning(write_site):
     root = write_site({
         "content/roles/a.md": role("A", location="Remote"),

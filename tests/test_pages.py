@@ -325,7 +325,7 @@ def test_search_index_has_what_the_filters_need(example_output):
     entries = json.loads((example_output / "search.json").read_text())
     assert len(entries) == 8
     data = {e["url"]: e for e in entries}[PREFIX + "roles/data-engineer/"]
-    assert data["remote"] == "remote" and data["type"] == "full-time"
+    assert data["remote"] == "remote" and data["types"] == ["full-time"]
     assert data["locations"] == ["Germany", "Netherlands", "Portugal", "Spain"]
     assert data["skills"] == ["python", "sql", "airflow", "dbt", "postgresql"]
     assert "tables our analysts" in data["text"]

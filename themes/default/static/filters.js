@@ -38,7 +38,7 @@
     if (s.department && role.department !== s.department) return false;
     if (s.location && role.locations.indexOf(s.location) < 0) return false;
     if (s.remote && role.remote !== s.remote) return false;
-    if (s.type && role.type !== s.type) return false;
+    if (s.type && !(role.types || []).includes(s.type)) return false;
     if (s.skill && role.skills.indexOf(s.skill) < 0) return false;
     var words = s.q.toLowerCase().split(/\s+/).filter(Boolean);
     return words.every(function (w) { return role.text.indexOf(w) >= 0; });
