@@ -7,6 +7,7 @@ itself (openings.pipeline) imported and run.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -88,6 +89,9 @@ def _inputs(options: BuildOptions, environ: Mapping[str, str], scan: Scan) -> st
 
 def _unchanged_result(last: dict[str, Any], seconds: float) -> BuildResult:
     warnings = [Problem(*w) for w in last.get("warnings", [])]
+    scheduled = tuple(
+        (source, dt.date.fromisoformat(day)) for source, day in last.get("scheduled", [])
+    )
     return BuildResult(
         None,
         int(last.get("pages", 0)),
@@ -96,4 +100,5 @@ def _unchanged_result(last: dict[str, Any], seconds: float) -> BuildResult:
         0,
         int(last.get("roles", 0)),
         int(last.get("skills", 0)),
+        scheduled=scheduled,
     )

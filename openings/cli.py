@@ -116,6 +116,8 @@ def run(args: argparse.Namespace, root: Path) -> int:
     if args.command == "check":
         result = build_site(options, write=False)
         print_problems(result.warnings)
+        for line in result.schedule():
+            print(line)
         n = result.roles
         print(f"Checked {n} role{'s' * (n != 1)}: no errors, {len(result.warnings)} warning(s).")
         return 1 if args.strict and result.warnings else 0
@@ -129,6 +131,8 @@ def run(args: argparse.Namespace, root: Path) -> int:
             show.done()
     print_problems([*result.warnings, *result.left_out])
     if not args.quiet:
+        for line in result.schedule():
+            print(line)
         print(result.summary(options.output_dir))
     if result.left_out:
         files = sorted({p.path for p in result.left_out})

@@ -213,7 +213,7 @@ class ContentLoader:
             apply_url=apply_url,
             apply_email=apply_email,
             faq=self.faq(v),
-            draft=v.get("draft", False),
+            draft=v.get("draft", False) or posted > self.today,  # scheduled: see sources
             aliases=v.get("aliases", ()),
             closed=closed,
             digest=f"{parsed.digest}:{slug}:{posted}:{updated}:{closed}",

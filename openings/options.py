@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -65,6 +66,11 @@ class BuildResult:
     updated: bool = False  # built from the last build's state (not afresh)
     left_out: tuple[Problem, ...] = ()  # with keep_going: the errors of roles left out
     changed: tuple[str, ...] = ()  # output files written or removed (in place: `serve`)
+    scheduled: tuple[tuple[str, dt.date], ...] = ()  # (role file, the day it opens)
+
+    def schedule(self) -> list[str]:
+        """A line for each role to be published on a day still to come."""
+        return [f"scheduled: {source} opens on {day.isoformat()}" for source, day in self.scheduled]
 
     def summary(self, output: Path) -> str:
         rate = self.pages / self.seconds if self.seconds > 0 else 0.0

@@ -256,6 +256,7 @@ def _result(
         updated=last is not None,
         left_out=left_out,
         changed=changed,
+        scheduled=tuple(sorted(content.scheduled.items())),
     )
 
 
@@ -300,4 +301,5 @@ def _summary(result: BuildResult) -> dict[str, Any]:
         "roles": result.roles,
         "skills": result.skills,
         "warnings": [list(astuple(w)) for w in result.warnings],
+        "scheduled": [[source, day.isoformat()] for source, day in result.scheduled],
     }

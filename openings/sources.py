@@ -48,6 +48,8 @@ class Content:
     gone: tuple[Role, ...] = ()  # the last site's roles taken out, and those put in:
     new: tuple[Role, ...] = ()
     touched: Touched | None = None  # None: the site was assembled afresh
+    # Role files whose date_posted is still to come: not published until that day.
+    scheduled: dict[str, dt.date] = field(default_factory=dict)
 
 
 @dataclass
@@ -80,17 +82,18 @@ def read_all(reading: Reading, report: Report) -> Content:
     loader = reading.loader(report, dates)
     files: dict[str, FileMark] = {}
     problems: dict[str, list[Problem]] = {}
+    scheduled: dict[str, dt.date] = {}
     role_files = content_files(folder / ROLES_DIR)
     page_files = content_files(folder / PAGES_DIR)
     if reading.memory is not None:
         reading.memory.keep_only([*role_files, *page_files])
     with paused():  # millions of objects, all to live as long as the site
-        roles = _roles(reading, loader, role_files, files, problems, reading.jobs)
+        roles = _roles(reading, loader, role_files, files, problems, reading.jobs, scheduled)
     pages = _pages(loader, page_files, files, problems)
     check_unique(roles, "role", report)
     check_unique(pages, "page", report)
     site = assemble(reading.config, roles, pages, reading.today)
-    return Content(site, files, problems, dates, head)
+    return Content(site, files, problems, dates, head, scheduled=scheduled)
 
 
 def read_changes(
@@ -110,6 +113,7 @@ def read_changes(
     candidates = _candidates(loader, roles_dir, marks, hint, reading.scan)
     candidates |= {roles_dir / name for name in _redated(dates, now_dates)}
     files, problems = dict(marks), dict(before.problems)
+    scheduled = dict(before.scheduled)
     by_source = last.role_by_source
     gone: list[Role] = []
     changed: list[Path] = []
@@ -117,11 +121,12 @@ def read_changes(
         rel = report.display(path)
         files.pop(rel, None)
         problems.pop(rel, None)
+        scheduled.pop(rel, None)
         if (old := by_source.get(rel)) is not None:
             gone.append(old)
         if is_content_name(path.name) and path.is_file():
             changed.append(path)
-    new = _roles(reading, loader, changed, files, problems, 1)
+    new = _roles(reading, loader, changed, files, problems, 1, scheduled)
     kept = dict(last.role_by_slug)
     for role in gone:
         if kept.get(role.slug) is role:
@@ -140,7 +145,9 @@ def read_changes(
     pages = _pages(loader, content_files(folder / PAGES_DIR), files, problems)
     check_unique(pages, "page", report)
     site, touched = reassemble(last, gone, new, tuple(sorted(pages, key=lambda p: p.slug)))
-    return Content(site, files, problems, now_dates, now_head, tuple(gone), tuple(new), touched)
+    return Content(
+        site, files, problems, now_dates, now_head, tuple(gone), tuple(new), touched, scheduled
+    )
 
 
 def _candidates(
@@ -232,8 +239,10 @@ def _roles(
     files: dict[str, FileMark],
     problems: dict[str, list[Problem]],
     jobs: int,
+    scheduled: dict[str, dt.date],
 ) -> list[Role]:
-    """Parse role files: the roles, with their warnings (drafts left out unless asked)."""
+    """Parse role files: the roles, with their warnings (drafts left out unless asked).
+    A role posted on a day still to come is a draft until then, noted in `scheduled`."""
 
     def make(path: Path, parsed: Parsed) -> Role | None:
         role = loader.role(path, parsed)
@@ -241,7 +250,8 @@ def _roles(
             loader.report.problems.extend(role_warnings(role, reading.config))
         return role
 
-    made = _read_each(loader, paths, role_schema, jobs, make, files, problems)
+    made = list(_read_each(loader, paths, role_schema, jobs, make, files, problems))
+    scheduled.update((r.source, r.date_posted) for r in made if r.date_posted > reading.today)
     return [role for role in made if reading.drafts or not role.draft]
 
 

@@ -481,3 +481,42 @@ def test_a_yaml_error_on_a_long_line_gives_its_column(write_site):
     root = write_site({"content/roles/a.md": f"---\ntitle: A\n{line}\n---\n"})
     (problem,) = problems(root)
     assert problem.startswith(f"content/roles/a.md:3:{line.index('key: value') + 4}: error: ")
+
+
+def test_a_role_posted_on_a_day_to_come_opens_that_day(write_site):
+    import datetime as dt
+    import subprocess
+    import sys
+
+    from conftest import ENVIRON, REPO, tree_digest
+
+    from openings.builder import BuildOptions, build_site
+
+    root = write_site({
+        "content/roles/now.md": role("Now", date_posted="2026-11-20"),
+        "content/roles/later.md": role("Later", date_posted="2026-12-01"),
+    })  # fmt: skip
+    result = build(root)  # the build date is 2026-11-27
+    assert [r.title for r in result.site.roles] == ["Now"]
+    assert result.scheduled == (("content/roles/later.md", dt.date(2026, 12, 1)),)
+    assert not (root / "output/roles/later").exists()
+    assert "Later" not in (root / "output/sitemap.xml").read_text()
+    again = build(root)  # nothing changed: the schedule is still told
+    assert again.site is None and again.scheduled == result.scheduled
+    check = subprocess.run(
+        [sys.executable, str(REPO / "build.py"), "check"],
+        cwd=root, capture_output=True, text=True, env={**ENVIRON, "PATH": ""},
+    )  # fmt: skip
+    assert "scheduled: content/roles/later.md opens on 2026-12-01" in check.stdout
+    # The daily rebuild on that day opens it, from the last build's state.
+    day = {"SOURCE_DATE_EPOCH": str(int(dt.datetime(2026, 12, 1, 6, tzinfo=dt.UTC).timestamp()))}
+    opened = build_site(BuildOptions(root=root), environ=day)
+    assert sorted(r.title for r in opened.site.roles) == ["Later", "Now"]
+    assert opened.scheduled == ()
+    assert (root / "output/roles/later/index.html").is_file()
+    fresh = root.parent / "fresh"
+    build_site(BuildOptions(root=root, output=fresh, cache=False), environ=day)
+    assert tree_digest(root / "output") == tree_digest(fresh)
+    # With --drafts, a scheduled role is shown, marked as a draft.
+    preview = build(root, drafts=True, output=root.parent / "preview")
+    assert any(r.title == "Later" and r.draft for r in preview.site.roles)
