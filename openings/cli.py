@@ -22,14 +22,14 @@ from .errors import BuildFailed, Problem, SiteError, UsageError
 from .parallel import default_jobs
 from .scaffold import new_role
 
-COMMANDS = ("build", "serve", "new", "check")
+COMMANDS = ("build", "serve", "new", "check", "import")
 
 
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(
         prog="openings", description="Build a static careers site from Markdown roles."
     )
-    sub = top.add_subparsers(dest="command", metavar="{build,serve,new,check}")
+    sub = top.add_subparsers(dest="command", metavar="{build,serve,new,check,import}")
     build = sub.add_parser("build", help="build the site into output/ (the default)")
     _site_options(build)
     build.add_argument("--output", type=Path, help="output folder (default: output/)")
@@ -56,6 +56,15 @@ def parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="validate the content; write nothing")
     _site_options(check)
     check.add_argument("--strict", action="store_true", help="fail on warnings too")
+    imp = sub.add_parser(
+        "import", help="write role files from a Greenhouse, Lever or Ashby board, or a folder"
+    )
+    imp.add_argument(
+        "source",
+        help="greenhouse:BOARD, lever:BOARD, ashby:BOARD, or a folder of Jekyll or Hugo posts",
+    )
+    imp.add_argument("--content", type=Path, help="content folder (default: content/)")
+    imp.add_argument("--endpoint", help="the API's URL with {board} in it, to use another one")
     return top
 
 
@@ -112,6 +121,8 @@ def run(args: argparse.Namespace, root: Path) -> int:
         path = new_role(content, args.title, dt.date.today())
         print(f"Created {path} (a draft: remove 'draft: true' to publish)")
         return 0
+    if args.command == "import":
+        return import_command(args.source, args.content or root / "content", args.endpoint)
     options = options_from(args, root)
     if args.command == "check":
         result = build_site(options, write=False)
@@ -142,6 +153,26 @@ def run(args: argparse.Namespace, root: Path) -> int:
             file=sys.stderr,
         )
         return 1
+    return 0
+
+
+def import_command(source: str, content: Path, endpoint: str | None) -> int:
+    from .importer import ImportError_, import_roles
+
+    try:
+        outcome = import_roles(source, content, endpoint=endpoint)
+    except ImportError_ as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    for note in outcome.notes:
+        print(f"note: {note}", file=sys.stderr)
+    for path in outcome.kept:
+        print(f"note: {path} is there already: not overwritten", file=sys.stderr)
+    n = len(outcome.written)
+    print(
+        f"Imported {n} role{'s' * (n != 1)} into {content / 'roles'}"
+        f" ({len(outcome.kept)} kept as they were). Next: python build.py check"
+    )
     return 0
 
 

@@ -62,6 +62,7 @@ def _salary(reader: fm.Reader) -> fm.Converter:
 # What other boards and ads call our employment types, case-folded -> ours.
 EMPLOYMENT_SYNONYMS = {
     "permanent": "full-time",
+    "perm": "full-time",
     "full time": "full-time",
     "fulltime": "full-time",
     "ft": "full-time",
@@ -160,6 +161,9 @@ def role_schema(reader: fm.Reader) -> dict[str, fm.Field]:
         "draft": fm.Field(fm.boolean),
         "aliases": fm.Field(_aliases),
     }
+
+
+ROLE_KEYS = frozenset(role_schema(None))  # type: ignore[arg-type]  # the keys alone
 
 
 def page_schema(reader: fm.Reader) -> dict[str, fm.Field]:
