@@ -32,6 +32,7 @@ ALLOWED = {
     ("openings.parsing", "Parsed"),
     ("openings.models", "Salary"),
     ("openings.errors", "Problem"),
+    ("openings.places", "Place"),
 }
 
 

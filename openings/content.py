@@ -19,6 +19,7 @@ from .markdown import MarkdownRenderer
 from .models import FaqEntry, Page, Role
 from .parallel import fork_map
 from .parsing import ParseCache, Parsed, parse_text
+from .places import Place
 from .schema import REMOTE_WORDS
 from .urls import RESERVED, skill_display, skill_key, slugify
 
@@ -192,7 +193,7 @@ class ContentLoader:
             )
             return None
         apply_url, apply_email = _apply(v, self.config)
-        locations, remote = self._places(path, parsed)
+        locations, remote, addresses = self._places(path, parsed)
         posted, updated = self._dates(ROLES_DIR, path, v.get("date_posted"))
         closed = is_closed(v.get("valid_through"), self.today)
         return Role(
@@ -203,6 +204,7 @@ class ContentLoader:
             body_html=parsed.body_html,
             department=v.get("department", ""),
             locations=locations,
+            addresses=addresses,
             remote=remote,
             employment_types=v.get("employment_type", ()),
             salary=v.get("salary"),
@@ -222,10 +224,15 @@ class ContentLoader:
             ids=parsed.ids,
         )
 
-    def _places(self, path: Path, parsed: Parsed) -> tuple[tuple[str, ...], str]:
-        """The role's locations and arrangement; `location: Remote` says the second."""
+    def _places(
+        self, path: Path, parsed: Parsed
+    ) -> tuple[tuple[str, ...], str, tuple[tuple[str, Place], ...]]:
+        """The role's locations, its arrangement (`location: Remote` says the second),
+        and the full addresses given as mappings, by their location's text."""
         v = parsed.values
-        locations = tuple(v.get("location", self.config.location))
+        given = tuple(v.get("location", self.config.location))
+        locations = tuple(x.label if isinstance(x, Place) else x for x in given)
+        addresses = tuple((x.label, x) for x in given if isinstance(x, Place))
         remote = v.get("remote", "onsite")
         places = tuple(loc for loc in locations if loc.strip().casefold() not in REMOTE_WORDS)
         if "location" in v and places != locations:
@@ -237,7 +244,7 @@ class ContentLoader:
             )
             remote = v.get("remote", "remote")
             locations = places
-        return locations, remote
+        return locations, remote, addresses
 
     def _skills(self, path: Path, names: Iterable[str], line: int) -> tuple[str, ...]:
         seen: dict[str, str] = {}

@@ -8,10 +8,13 @@ import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from .config import SiteConfig
 from .urls import department_path, page_path, role_path, skill_key, skill_path
+
+if TYPE_CHECKING:
+    from .places import Place
 
 REMOTE_CHOICES = ("onsite", "hybrid", "remote")
 EMPLOYMENT_CHOICES = ("full-time", "part-time", "contract", "temporary", "internship")
@@ -114,6 +117,7 @@ class Role(RoleFacts):
     body_html: str
     department: str = ""
     locations: tuple[str, ...] = ()
+    addresses: tuple[tuple[str, Place], ...] = ()  # full addresses, by their location
     remote: str = "onsite"
     employment_types: tuple[str, ...] = ()
     salary: Salary | None = None
@@ -157,6 +161,7 @@ class RoleBrief(RoleFacts):
     description: str
     department: str
     locations: tuple[str, ...]
+    addresses: tuple[tuple[str, Place], ...]
     remote: str
     employment_types: tuple[str, ...]
     salary: Salary | None

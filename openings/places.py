@@ -47,6 +47,13 @@ class Place:
     locality: str = ""
     region: str = ""  # as written: `TN`, `Texas`
     doubt: str = ""  # why this reading may be wrong, for a warning; "" when it is sure
+    postal_code: str = ""  # given in the mapping form of a location only, as are:
+    street: str = ""
+
+    @property
+    def label(self) -> str:
+        """The place as lists show it: `Memphis, TN, United States`."""
+        return ", ".join(p for p in (self.locality, self.region, country_name(self.country)) if p)
 
 
 @dataclass(frozen=True)

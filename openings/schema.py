@@ -8,6 +8,7 @@ from babel.numbers import list_currencies
 from . import frontmatter as fm
 from .config import email, http_url
 from .models import EMPLOYMENT_CHOICES, PERIOD_CHOICES, REMOTE_CHOICES, Salary
+from .places import Place, country_code
 from .urls import alias_path, is_slug, slugify
 
 CURRENCIES = frozenset(list_currencies())
@@ -139,6 +140,48 @@ def _aliases(node: yaml.Node) -> tuple[str, ...]:
     return tuple(dict.fromkeys(paths))
 
 
+ADDRESS_SCHEMA = {
+    "street": fm.Field(fm.text),
+    "city": fm.Field(fm.text),
+    "postal_code": fm.Field(fm.text),
+    "region": fm.Field(fm.text),
+    "country": fm.Field(fm.text, required=True),
+}
+
+
+def _locations(reader: fm.Reader) -> fm.Converter:
+    """Places as text (`Memphis, TN`), or as a mapping of ADDRESS_SCHEMA for a full
+    address: one, or a list of them."""
+
+    def one(node: yaml.Node, where: str) -> str | Place | None:
+        if not isinstance(node, yaml.MappingNode):
+            return fm.text(node)
+        values, _ = reader.read(node, ADDRESS_SCHEMA, where)
+        if "country" not in values:
+            return None  # reported
+        country = country_code(values["country"])
+        if country is None:
+            raise fm.FieldError(
+                node, f"{where}.country: unknown country {values['country']!r} (e.g. US, Germany)"
+            )
+        return Place(
+            country,
+            values.get("city", ""),
+            values.get("region", ""),
+            postal_code=values.get("postal_code", ""),
+            street=values.get("street", ""),
+        )
+
+    def convert(node: yaml.Node) -> tuple[str | Place, ...]:
+        if isinstance(node, yaml.SequenceNode):
+            items = [one(item, f"location[{i}]") for i, item in enumerate(node.value)]
+        else:
+            items = [one(node, "location")]
+        return tuple(item for item in items if item is not None)
+
+    return convert
+
+
 MAX_TITLE = 300
 
 
@@ -148,7 +191,7 @@ def role_schema(reader: fm.Reader) -> dict[str, fm.Field]:
         "slug": fm.Field(_slug),
         "description": fm.Field(fm.text),
         "department": fm.Field(fm.text),
-        "location": fm.Field(fm.texts),
+        "location": fm.Field(_locations(reader)),
         "remote": fm.Field(fm.choice(*REMOTE_CHOICES)),
         "employment_type": fm.Field(_employment(reader)),
         "salary": fm.Field(_salary(reader)),

@@ -267,6 +267,7 @@ ALLOWED = {
     ("openings.gitdates", "FileDates"),
     ("openings.sources", "Content"),
     ("openings.errors", "Problem"),
+    ("openings.places", "Place"),
 }
 
 

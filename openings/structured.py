@@ -56,7 +56,7 @@ def job_posting(role: Role, site: Site, url: str) -> dict[str, Any]:
     if role.employment_types:
         types = [GOOGLE_EMPLOYMENT[t] for t in role.employment_types]
         data["employmentType"] = types[0] if len(types) == 1 else types
-    places = [(loc, place_of(loc, config)) for loc in role.locations]
+    places = [(loc, role_place(role, loc, config)) for loc in role.locations]
     addresses = [place for _, place in places if place]
     if role.remote == "remote":
         # Remote, or one of these offices: a city is an office, a country an area the
@@ -77,6 +77,14 @@ def job_posting(role: Role, site: Site, url: str) -> dict[str, Any]:
     return data
 
 
+def role_place(role: RoleBrief | Role, location: str, config: SiteConfig) -> Place | None:
+    """One of a role's locations as a place: its full address if the role gave one."""
+    for label, place in role.addresses:
+        if label == location:
+            return place
+    return place_of(location, config)
+
+
 def place_of(location: str, config: SiteConfig) -> Place | None:
     """A role's location read as a place, the site's own country settling doubts."""
     return parse_place(location, config.language, home_country(config.location, config.language))
@@ -88,6 +96,10 @@ def _place(address: Place) -> dict[str, Any]:
         postal["addressLocality"] = address.locality
     if address.region:
         postal["addressRegion"] = address.region
+    if address.postal_code:
+        postal["postalCode"] = address.postal_code
+    if address.street:
+        postal["streetAddress"] = address.street
     return {"@type": "Place", "address": postal}
 
 
@@ -149,7 +161,7 @@ def posting_warnings(role: Role, config: SiteConfig) -> list[tuple[int, str]]:
             )
         )
     for loc in role.locations:
-        place = place_of(loc, config)
+        place = role_place(role, loc, config)
         if place is None:
             warnings.append(
                 (
@@ -238,7 +250,7 @@ def job_entry(role: RoleBrief, site: Site) -> dict[str, Any]:
 
 
 def _job_location(location: str, role: RoleBrief, config: SiteConfig) -> dict[str, Any]:
-    address = place_of(location, config)
+    address = role_place(role, location, config)
     language = config.language
     place: dict[str, Any]
     if address:

@@ -118,3 +118,54 @@ def test_the_regions_read_from_pycountrys_file_are_those_it_gives():
     assert [code[:2] for code, _ in got] == sorted(
         (code[:2] for code, _ in got), key=REGION_COUNTRIES.index
     )
+
+
+def test_a_location_may_be_a_full_address(write_site):
+    from conftest import html as page_html
+
+    location = (
+        "\n  - street: 123 Main St\n    city: Memphis\n    region: TN\n"
+        "    postal_code: '38103'\n    country: US\n  - Berlin, Germany"
+    )
+    root = write_site({"content/roles/a.md": role("A", location=location)})
+    result = build(root)
+    (a,) = result.site.roles
+    assert a.locations == ("Memphis, TN, United States", "Berlin, Germany")
+    assert [w for w in result.warnings if "location" in w.message] == []
+    page = page_html(root / "output/roles/a/index.html")
+    (posting,) = [
+        json.loads(s)
+        for s in page.xpath("//script[@type='application/ld+json']/text()")
+        if '"JobPosting"' in s
+    ]
+    assert posting["jobLocation"][0]["address"] == {
+        "@type": "PostalAddress",
+        "addressCountry": "US",
+        "addressLocality": "Memphis",
+        "addressRegion": "TN",
+        "postalCode": "38103",
+        "streetAddress": "123 Main St",
+    }
+    assert posting["jobLocation"][1]["address"]["addressCountry"] == "DE"
+    jobs = json.loads((root / "output/jobs.json").read_text())
+    assert jobs["jobs"][0]["locations"][0] == {"country": "US", "city": "Memphis", "state": "TN"}
+    assert "Memphis, TN, United States" in page.text_content()
+    # Built again from the cache of parsed files and the state: the same site.
+    edit = root / "content/roles/a.md"
+    edit.write_text(edit.read_text() + "\nMore.\n")
+    assert build(root).updated
+
+
+def test_an_address_needs_a_country_we_know(write_site):
+    from openings.errors import BuildFailed
+
+    root = write_site(
+        {"content/roles/a.md": role("A", location="\n  city: Memphis\n  country: Atlantis")}
+    )
+    with pytest.raises(BuildFailed) as failed:
+        build(root)
+    assert "location.country: unknown country 'Atlantis'" in str(failed.value.problems[0])
+    root = write_site({"content/roles/a.md": role("A", location="\n  city: Memphis")})
+    with pytest.raises(BuildFailed) as failed:
+        build(root)
+    assert "missing required key 'location.country'" in str(failed.value.problems[0])
