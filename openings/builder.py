@@ -89,8 +89,9 @@ def _inputs(options: BuildOptions, environ: Mapping[str, str], scan: Scan) -> st
 
 def _unchanged_result(last: dict[str, Any], seconds: float) -> BuildResult:
     warnings = [Problem(*w) for w in last.get("warnings", [])]
-    scheduled = tuple(
-        (source, dt.date.fromisoformat(day)) for source, day in last.get("scheduled", [])
+    scheduled, closing = (
+        tuple((source, dt.date.fromisoformat(day)) for source, day in last.get(key, []))
+        for key in ("scheduled", "closing")
     )
     return BuildResult(
         None,
@@ -101,4 +102,5 @@ def _unchanged_result(last: dict[str, Any], seconds: float) -> BuildResult:
         int(last.get("roles", 0)),
         int(last.get("skills", 0)),
         scheduled=scheduled,
+        closing=closing,
     )

@@ -33,6 +33,7 @@ ALLOWED = {
     ("openings.models", "Salary"),
     ("openings.errors", "Problem"),
     ("openings.places", "Place"),
+    ("openings.rules", "Finding"),
 }
 
 
@@ -310,7 +311,8 @@ def code_digest() -> str:
     """What parsing depends on besides the file: this code and the libraries it uses."""
     h = hashlib.blake2b(digest_size=16)
     h.update(f"{__version__}:{ENGINE}".encode())
-    for source in sorted(Path(__file__).parent.glob("*.py")):
+    here = Path(__file__).parent
+    for source in sorted([*here.glob("*.py"), *here.glob("data/*.json")]):
         h.update(source.name.encode() + source.read_bytes())
     for lib in ("cmarkgfm", "nh3", "pyyaml", "babel"):
         try:

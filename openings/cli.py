@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import os
 import signal
 import sys
@@ -17,7 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from .builder import BuildOptions, build_site
+from .builder import BuildOptions, BuildResult, build_site
 from .errors import BuildFailed, Problem, SiteError, UsageError
 from .parallel import default_jobs
 from .scaffold import new_role
@@ -56,6 +57,9 @@ def parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="validate the content; write nothing")
     _site_options(check)
     check.add_argument("--strict", action="store_true", help="fail on warnings too")
+    check.add_argument(
+        "--format", choices=("text", "json"), default="text", help="json: the findings for tools"
+    )
     imp = sub.add_parser(
         "import", help="write role files from a Greenhouse, Lever or Ashby board, or a folder"
     )
@@ -126,6 +130,9 @@ def run(args: argparse.Namespace, root: Path) -> int:
     options = options_from(args, root)
     if args.command == "check":
         result = build_site(options, write=False)
+        if args.format == "json":
+            print(json.dumps(findings_json(result), indent=2))
+            return 1 if args.strict and result.warnings else 0
         print_problems(result.warnings)
         for line in result.schedule():
             print(line)
@@ -154,6 +161,30 @@ def run(args: argparse.Namespace, root: Path) -> int:
         )
         return 1
     return 0
+
+
+def findings_json(result: BuildResult) -> dict[str, object]:
+    """What `check --format json` prints: every finding, and the roles opening or
+    closing soon."""
+    findings = []
+    for problem in sorted(result.warnings):
+        rule, _, message = problem.message.partition("] ")
+        has_rule = problem.message.startswith("[") and bool(message)
+        findings.append(
+            {
+                "path": problem.path,
+                "line": problem.line,
+                "column": problem.column or None,
+                "level": problem.level,
+                "rule": rule[1:] if has_rule else None,
+                "message": message if has_rule else problem.message,
+            }
+        )
+    return {
+        "findings": findings,
+        "scheduled": [{"path": s, "opens": d.isoformat()} for s, d in result.scheduled],
+        "closing": [{"path": s, "closes": d.isoformat()} for s, d in result.closing],
+    }
 
 
 def import_command(source: str, content: Path, endpoint: str | None) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import zoneinfo
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -54,6 +55,28 @@ def _language(node: yaml.Node) -> str:
     return value
 
 
+def _check_levels(node: yaml.Node) -> tuple[tuple[str, str], ...]:
+    """`checks:` in site.yaml: a rule's id, or a family's, -> off, warning or error."""
+    from .checks import known_rules  # the rules need the config's module: import late
+    from .rules import LEVELS
+
+    if not isinstance(node, yaml.MappingNode):
+        raise fm.FieldError(node, "expected a mapping of rules to off, warning or error")
+    known = known_rules()
+    families = {rule.family for rule in known.values()}
+    levels = []
+    for key_node, value_node in node.value:
+        key, level = fm.text(key_node), fm.text(value_node).strip().casefold()
+        if key not in known and key not in families:
+            close = difflib.get_close_matches(key, [*known, *families], n=1)
+            hint = f": did you mean {close[0]!r}?" if close else " (see docs/checks.md)"
+            raise fm.FieldError(key_node, f"checks: unknown rule {key!r}{hint}")
+        if level not in LEVELS:
+            raise fm.FieldError(value_node, f"checks.{key}: expected off, warning or error")
+        levels.append((key, level))
+    return tuple(levels)
+
+
 def http_url(node: yaml.Node) -> str:
     value = fm.text(node).strip()
     if any(c.isspace() or c in '<>"' for c in value):
@@ -99,6 +122,8 @@ SCHEMA: dict[str, fm.Field] = {
     "apply_email": fm.Field(email),
     "apply_url": fm.Field(http_url),
     "raw_html": fm.Field(fm.boolean),
+    "employees": fm.Field(fm.positive_int),
+    "checks": fm.Field(_check_levels),
 }
 
 
@@ -118,7 +143,13 @@ class SiteConfig:
     apply_email: str = ""
     apply_url: str = ""
     raw_html: bool = False
+    employees: int | None = None  # for the employer sizes of pay-transparency laws
+    checks: tuple[tuple[str, str], ...] = ()  # rule id or family -> off, warning or error
     path: str = SITE_FILE
+
+    @property
+    def levels(self) -> dict[str, str]:
+        return dict(self.checks)
 
     @property
     def urls(self) -> Urls:

@@ -222,6 +222,7 @@ class ContentLoader:
             lines=parsed.lines,
             links=parsed.links,
             ids=parsed.ids,
+            findings=parsed.findings,
         )
 
     def _places(

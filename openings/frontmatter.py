@@ -157,6 +157,13 @@ def number(node: yaml.Node) -> int | float:
     return result
 
 
+def positive_int(node: yaml.Node) -> int:
+    value = number(node)
+    if not isinstance(value, int) or value < 1:
+        raise FieldError(node, f"expected a whole number of at least 1, got {node.value!r}")
+    return value
+
+
 def choice(*allowed: str) -> Converter:
     def convert(node: yaml.Node) -> str:
         value = text(node).lower()

@@ -15,6 +15,7 @@ from .urls import department_path, page_path, role_path, skill_key, skill_path
 
 if TYPE_CHECKING:
     from .places import Place
+    from .rules import Finding
 
 REMOTE_CHOICES = ("onsite", "hybrid", "remote")
 EMPLOYMENT_CHOICES = ("full-time", "part-time", "contract", "temporary", "internship")
@@ -135,6 +136,7 @@ class Role(RoleFacts):
     aliases: tuple[str, ...] = ()  # old paths that redirect to its page
     links: tuple[tuple[str, int], ...] = ()  # internal links people wrote, by line (links.py)
     ids: tuple[str, ...] = ()  # the ids its text gives its page, sorted
+    findings: tuple[Finding, ...] = ()  # what its wording may say to people (wording.py)
 
     @cached_property
     def brief(self) -> RoleBrief:

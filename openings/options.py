@@ -67,10 +67,14 @@ class BuildResult:
     left_out: tuple[Problem, ...] = ()  # with keep_going: the errors of roles left out
     changed: tuple[str, ...] = ()  # output files written or removed (in place: `serve`)
     scheduled: tuple[tuple[str, dt.date], ...] = ()  # (role file, the day it opens)
+    closing: tuple[tuple[str, dt.date], ...] = ()  # (role file, its last day), within a week
 
     def schedule(self) -> list[str]:
         """A line for each role to be published on a day still to come."""
-        return [f"scheduled: {source} opens on {day.isoformat()}" for source, day in self.scheduled]
+        return [
+            *(f"scheduled: {source} opens on {day.isoformat()}" for source, day in self.scheduled),
+            *(f"closes soon: {source} closes on {day.isoformat()}" for source, day in self.closing),
+        ]
 
     def summary(self, output: Path) -> str:
         rate = self.pages / self.seconds if self.seconds > 0 else 0.0

@@ -14,6 +14,8 @@ from .config import SiteConfig, read_text
 from .errors import Problem, Report, SiteError
 from .links import Link, line_of
 from .markdown import MarkdownRenderer, TooComplex
+from .rules import Finding
+from .wording import wording_findings
 
 
 @dataclass(frozen=True)
@@ -27,6 +29,7 @@ class Parsed:
     digest: str  # of the file's text
     links: tuple[Link, ...] = ()  # internal links of its body and answers, by file line
     ids: tuple[str, ...] = ()  # the ids its body and answers hold, sorted
+    findings: tuple[Finding, ...] = ()  # what its wording may say to people (wording.py)
 
 
 @dataclass
@@ -105,8 +108,18 @@ def parse_text(
     values = {**values, "faq_html": faq} if "faq" in values else values
     digest = hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
     links.sort(key=lambda link: link[1])
+    findings = wording_findings(str(values.get("title", "")), lines.get("title", 1))
+    findings += wording_findings(doc.yaml_text, doc.yaml_line) if "faq" in values else []
+    findings += wording_findings(doc.body, doc.body_line)
     return Parsed(
-        values, lines, rendered.html, rendered.summary, digest, tuple(links), tuple(sorted(taken))
+        values,
+        lines,
+        rendered.html,
+        rendered.summary,
+        digest,
+        tuple(links),
+        tuple(sorted(taken)),
+        tuple(dict.fromkeys(findings)),
     )
 
 

@@ -16,8 +16,8 @@ from dataclasses import astuple, dataclass
 from pathlib import Path
 from typing import Any
 
-from .advice import site_warnings
 from .cache import BuildCache, Scan
+from .checks import closing_soon, site_problems
 from .collector import frozen, long_lived
 from .errors import Problem, Report, SiteError
 from .files import ROLES_DIR
@@ -103,7 +103,7 @@ def _build(
     content = _read(build, settings, last, hint)
     roles_dir = options.content_dir / ROLES_DIR
     left_out = _leave_out_broken(content, report, roles_dir) if options.keep_going else ()
-    report.problems += site_warnings(settings.config)
+    report.problems += site_problems(settings.config, options.content_dir)
     planned = _plan(content, last)
     _check_collisions(content.site, planned, settings.statics, report)
     _check_links(settings, content, planned, report)
@@ -257,6 +257,7 @@ def _result(
         left_out=left_out,
         changed=changed,
         scheduled=tuple(sorted(content.scheduled.items())),
+        closing=tuple(closing_soon(list(site.roles), site.build_date)),
     )
 
 
@@ -302,4 +303,5 @@ def _summary(result: BuildResult) -> dict[str, Any]:
         "skills": result.skills,
         "warnings": [list(astuple(w)) for w in result.warnings],
         "scheduled": [[source, day.isoformat()] for source, day in result.scheduled],
+        "closing": [[source, day.isoformat()] for source, day in result.closing],
     }

@@ -122,6 +122,17 @@ def _top_subdivisions() -> list[dict[str, str]]:
     return sorted(top, key=lambda e: REGION_COUNTRIES.index(e["code"][:2]))  # US first
 
 
+def region_code(place: Place) -> str:
+    """The place's state, province or territory as the part of its ISO 3166-2 code after
+    the country's (`Tennessee` -> `TN`), or ""."""
+    if not place.region:
+        return ""
+    for region in _regions().get(place.region.casefold(), ()):
+        if region.country == place.country:
+            return region.code
+    return ""
+
+
 def country_code(name: str, language: str = "en") -> str | None:
     key = name.strip().casefold()
     return _iso_countries().get(key) or _cldr_countries(language).get(key)

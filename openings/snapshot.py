@@ -268,6 +268,7 @@ ALLOWED = {
     ("openings.sources", "Content"),
     ("openings.errors", "Problem"),
     ("openings.places", "Place"),
+    ("openings.rules", "Finding"),
 }
 
 

@@ -18,9 +18,9 @@ from pathlib import Path
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from .advice import role_warnings
 from .assemble import Touched, assemble, check_unique, reassemble
 from .cache import BuildCache, Scan
+from .checks import role_problems
 from .collector import paused
 from .config import SiteConfig
 from .content import ContentLoader
@@ -247,7 +247,7 @@ def _roles(
     def make(path: Path, parsed: Parsed) -> Role | None:
         role = loader.role(path, parsed)
         if role is not None:
-            loader.report.problems.extend(role_warnings(role, reading.config))
+            loader.report.problems.extend(role_problems(role, reading.config, reading.today))
         return role
 
     made = list(_read_each(loader, paths, role_schema, jobs, make, files, problems))

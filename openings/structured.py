@@ -17,6 +17,7 @@ from .config import SiteConfig
 from .dates import end_of_day, iso_datetime, start_of_day
 from .models import FaqEntry, Role, RoleBrief, Site
 from .places import Place, country_code, country_name, home_country, parse_place
+from .rules import Finding
 
 GOOGLE_EMPLOYMENT = {
     "full-time": "FULL_TIME",
@@ -139,13 +140,14 @@ def faq_page(entries: tuple[FaqEntry, ...]) -> dict[str, Any]:
     }
 
 
-def posting_warnings(role: Role, config: SiteConfig) -> list[tuple[int, str]]:
-    """(line, message) for each reason Google would not show this role."""
-    warnings = []
+def posting_findings(role: Role, config: SiteConfig) -> list[Finding]:
+    """A finding for each reason Google would not show this role where it is."""
+    warnings: list[Finding] = []
     if role.remote == "remote":
         if not role.locations:
             warnings.append(
-                (
+                Finding(
+                    "google/location",
                     role.line("remote"),
                     "remote role with no applicant country: "
                     "set 'location' to where applicants may live (e.g. Germany)",
@@ -154,7 +156,8 @@ def posting_warnings(role: Role, config: SiteConfig) -> list[tuple[int, str]]:
         return warnings
     if not role.locations:
         warnings.append(
-            (
+            Finding(
+                "google/location",
                 1,
                 "no location and not remote: job search engines will not list it; "
                 "set 'location' here or in site.yaml",
@@ -164,14 +167,17 @@ def posting_warnings(role: Role, config: SiteConfig) -> list[tuple[int, str]]:
         place = role_place(role, loc, config)
         if place is None:
             warnings.append(
-                (
+                Finding(
+                    "google/address",
                     role.line("location"),
                     f"location {loc!r} cannot be turned into an "
                     "address: write it as 'City, Country' (e.g. 'Berlin, Germany')",
                 )
             )
         elif place.doubt:
-            warnings.append((role.line("location"), f"location {place.doubt}"))
+            warnings.append(
+                Finding("google/address", role.line("location"), f"location {place.doubt}")
+            )
     return warnings
 
 

@@ -94,9 +94,9 @@ def test_a_city_and_state_reaches_the_job_posting(write_site):
         "TN",
     )
     assert [str(w) for w in result.warnings] == [
-        "content/roles/a.md:3: warning: location 'Memphis, TN' is read as Tennessee, "
-        "United States, but 'TN' could also be the country Tunisia: write the country too "
-        "(Memphis, TN, United States)"
+        "content/roles/a.md:3: warning: [google/address] location 'Memphis, TN' is read as "
+        "Tennessee, United States, but 'TN' could also be the country Tunisia: write the "
+        "country too (Memphis, TN, United States)"
     ]
     jobs = json.loads((root / "output/jobs.json").read_text())
     assert jobs["jobs"][0]["location"] == {"country": "US", "city": "Memphis", "state": "TN"}

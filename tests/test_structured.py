@@ -94,7 +94,7 @@ def test_job_posting_details(example_output):
     assert posting["hiringOrganization"] == {
         "@type": "Organization", "name": "Kestrel Freight",
         "sameAs": "https://kestrel-freight.example/",
-        "logo": "https://kestrel-freight.github.io/careers/logo.svg",
+        "logo": "https://kestrel-freight.github.io/careers/logo.png",
     }  # fmt: skip
     assert posting["jobLocation"] == [
         {
@@ -169,8 +169,8 @@ def test_roles_search_engines_would_skip_are_warned_about_with_their_line(write_
     }, site_yaml="title: T\nbase_url: https://x.test/\n")  # fmt: skip
     warnings = [str(w) for w in build(root, write=False).warnings]
     assert (
-        "content/roles/a.md:3: warning: location 'Mars Base' cannot be turned into an "
-        "address: write it as 'City, Country' (e.g. 'Berlin, Germany')"
+        "content/roles/a.md:3: warning: [google/address] location 'Mars Base' cannot be turned "
+        "into an address: write it as 'City, Country' (e.g. 'Berlin, Germany')"
     ) in warnings
     assert not any("b.md" in w and "location" in w for w in warnings)  # an area is allowed
     root2 = write_site(
@@ -179,7 +179,7 @@ def test_roles_search_engines_would_skip_are_warned_about_with_their_line(write_
     )
     warnings = [str(w) for w in build(root2, write=False).warnings]
     assert any(
-        w.startswith("content/roles/c.md:3: warning: remote role with no applicant country")
+        w.startswith("content/roles/c.md:3: warning: [google/location] remote role with no ")
         for w in warnings
     ), warnings
 
@@ -191,8 +191,8 @@ def test_a_role_with_nowhere_to_apply_is_warned_about(write_site):
     )
     warnings = [str(w) for w in build(root, write=False).warnings]
     assert (
-        "content/roles/a.md:1: warning: no apply_url or apply_email (here or in site.yaml): "
-        "candidates cannot apply" in warnings
+        "content/roles/a.md:1: warning: [google/apply] no apply_url or apply_email (here or in "
+        "site.yaml): candidates cannot apply" in warnings
     )
 
 
