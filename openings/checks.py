@@ -65,10 +65,24 @@ def role_findings(role: Role, config: SiteConfig, today: dt.date) -> list[Findin
             )
         )
     found += posting_findings(role, config)
+    found += address_findings(role, config)
     found += title_findings(role, config)
     found += text_findings(role, today)
     found += role.findings  # the wording of its text
     found += pay_findings(_posting(role, config), config.employees, today)
+    return found
+
+
+def address_findings(role: Role, config: SiteConfig) -> list[Finding]:
+    """Places of an on-site or hybrid role that are not full addresses."""
+    if role.remote == "remote":
+        return []
+    found = []
+    for loc in role.locations:
+        place = role_place(role, loc, config)
+        if place is not None and not (place.street and place.postal_code):
+            message = f"{loc!r} is not a full address: give its street and postal_code"
+            found.append(Finding("google/full-address", role.line("location"), message))
     return found
 
 

@@ -60,6 +60,14 @@ _RULES = (
         GOOGLE,
     ),
     Rule(
+        "google/full-address",
+        "an on-site or hybrid role's place is a full address (street and postal code)",
+        "Google recommends as much of the address as possible; most roles name a city only, "
+        "so this rule is off unless site.yaml turns it on",
+        GOOGLE,
+        level="off",
+    ),
+    Rule(
         "google/salary",
         "a role gives its pay (salary)",
         "baseSalary is recommended: "

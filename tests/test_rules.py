@@ -274,3 +274,19 @@ def test_the_example_site_passes_its_own_checks():
     assert done.returncode == 0, done.stderr
     assert "0 warning(s)" in done.stdout
     assert Salary  # every open example role gives its pay
+
+
+def test_a_full_address_is_asked_for_only_when_turned_on(write_site):
+    address = "\n  street: Hauptstr. 1\n  postal_code: '10115'\n  city: Berlin\n  country: DE"
+    files = {
+        "content/roles/city.md": role("City", body=BODY),
+        "content/roles/full.md": role("Full", body=BODY, location=address),
+    }
+    root = write_site(files, site_yaml=CHECKED)
+    assert not any("full-address" in w.message for w in build(root).warnings)
+    root = write_site(files, site_yaml=CHECKED + "checks:\n  google/full-address: warning\n")
+    found = [str(w) for w in build(root).warnings if "full-address" in w.message]
+    assert found == [
+        "content/roles/city.md:1: warning: [google/full-address] 'Berlin, Germany' is not a "
+        "full address: give its street and postal_code"
+    ]
