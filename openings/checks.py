@@ -12,6 +12,7 @@ import datetime as dt
 import re
 import struct
 import unicodedata
+from functools import lru_cache
 from pathlib import Path
 
 from .config import SiteConfig
@@ -41,6 +42,7 @@ _NEUTRAL_DE = re.compile(  # (m/w/d), (all genders), Entwickler*in, Entwickler:i
 )
 
 
+@lru_cache(maxsize=1)
 def known_rules() -> dict[str, Rule]:
     return rules(law_rules())
 
@@ -64,12 +66,13 @@ def role_findings(role: Role, config: SiteConfig, today: dt.date) -> list[Findin
                 "no apply_url or apply_email (here or in site.yaml): candidates cannot apply",
             )
         )
+    text = plain_text(role.body_html)
     found += posting_findings(role, config)
     found += address_findings(role, config)
     found += title_findings(role, config)
-    found += text_findings(role, today)
+    found += text_findings(role, today, text)
     found += role.findings  # the wording of its text
-    found += pay_findings(_posting(role, config), config.employees, today)
+    found += pay_findings(_posting(role, config, text), config.employees, today)
     return found
 
 
@@ -141,9 +144,9 @@ def title_findings(role: Role, config: SiteConfig) -> list[Finding]:
     return found
 
 
-def text_findings(role: Role, today: dt.date) -> list[Finding]:
+def text_findings(role: Role, today: dt.date, text: str) -> list[Finding]:
+    """`text` is the role's text, plain."""
     found = []
-    text = plain_text(role.body_html)
     if len(text) < TEXT_MIN:
         found.append(
             Finding(
@@ -182,7 +185,7 @@ def text_findings(role: Role, today: dt.date) -> list[Finding]:
     return found
 
 
-def _posting(role: Role, config: SiteConfig) -> Posting:
+def _posting(role: Role, config: SiteConfig, body: str) -> Posting:
     places: list[Place] = []
     areas: list[str] = []
     for loc in role.locations:
@@ -194,7 +197,7 @@ def _posting(role: Role, config: SiteConfig) -> Posting:
     salary = role.salary
     has_range = salary is not None and salary.min is not None and salary.max is not None
     has_min = salary is not None and salary.min is not None
-    text = " ".join([plain_text(role.body_html), *(plain_text(f.answer_html) for f in role.faq)])
+    text = " ".join([body, *(plain_text(f.answer_html) for f in role.faq)])
     line = role.line("salary") if salary else role.line("location")
     return Posting(places, areas, has_range, has_min, text, line)
 
