@@ -68,6 +68,8 @@ def role_findings(role: Role, config: SiteConfig, today: dt.date) -> list[Findin
         )
     text = plain_text(role.body_html)
     found += posting_findings(role, config)
+    if not config.review:  # `build`: what stops search engines; the rest is for `check`
+        return found
     found += address_findings(role, config)
     found += title_findings(role, config)
     found += text_findings(role, today, text)
@@ -226,7 +228,7 @@ def site_problems(config: SiteConfig, content_dir: Path) -> list[Problem]:
                 "warning",
             )
         )
-    if config.logo and (why := logo_problem(config.logo, content_dir)):
+    if config.review and config.logo and (why := logo_problem(config.logo, content_dir)):
         findings = [Finding("google/logo", 1, why)]
         found += problems(config.path, findings, known_rules(), config.levels)
     return found

@@ -93,6 +93,7 @@ def options_from(args: argparse.Namespace, root: Path) -> BuildOptions:
         jobs=jobs or default_jobs(),
         cache=not getattr(args, "no_cache", False),
         keep_going=getattr(args, "keep_going", False),
+        review=args.command != "build",  # the checks of docs/checks.md: `check` and `serve`
     )
 
 

@@ -8,6 +8,7 @@ import zoneinfo
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import yaml
@@ -145,6 +146,7 @@ class SiteConfig:
     raw_html: bool = False
     employees: int | None = None  # for the employer sizes of pay-transparency laws
     checks: tuple[tuple[str, str], ...] = ()  # rule id or family -> off, warning or error
+    review: bool = True  # not a key of site.yaml: false for `build` (BuildOptions.review)
     path: str = SITE_FILE
 
     @property
@@ -175,7 +177,7 @@ class SiteConfig:
         return self.urls.href(self.logo.lstrip("/"))
 
 
-def load_config(content_dir: Path, report: Report, overrides: dict[str, str]) -> SiteConfig:
+def load_config(content_dir: Path, report: Report, overrides: Mapping[str, Any]) -> SiteConfig:
     """Read site.yaml; `overrides` (from the command line) win over its keys."""
     path = content_dir / SITE_FILE
     if not path.is_file():

@@ -58,6 +58,7 @@ class ContentLoader:
             schema_for.__name__,
             self.config.base_url,
             self.config.raw_html,
+            self.config.review,
             self.renderer.reserved,
         )
 
@@ -85,7 +86,9 @@ class ContentLoader:
         return parsed
 
     def _parse_bytes(self, path: Path, data: bytes, schema_for: Any) -> Parsed | None:
-        return parse_text(path, data, schema_for, self.renderer, self.report)
+        return parse_text(
+            path, data, schema_for, self.renderer, self.report, review=self.config.review
+        )
 
     def parse_batch(
         self, paths: Sequence[Path], schema_for: Any
@@ -172,6 +175,7 @@ class ContentLoader:
             schema_for.__name__,
             self.config.base_url,
             self.config.raw_html,
+            self.config.review,
             sorted(self.renderer.reserved),
         )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .config import parse_base_url
 from .errors import Problem, UsageError
@@ -25,6 +26,7 @@ class BuildOptions:
     jobs: int = field(default_factory=default_jobs)  # processes for parsing and rendering
     cache: bool = True  # keep the last build's state in .openings-cache/
     keep_going: bool = False  # publish the roles that are fine, leaving out broken ones
+    review: bool = True  # the checks of docs/checks.md too (`check`, `serve`; not `build`)
 
     @property
     def content_dir(self) -> Path:
@@ -38,8 +40,8 @@ class BuildOptions:
     def cache_dir(self) -> Path:
         return self.root / CACHE_DIR
 
-    def overrides(self) -> dict[str, str]:
-        result = {}
+    def overrides(self) -> dict[str, Any]:
+        result: dict[str, Any] = {} if self.review else {"review": False}
         if self.theme:
             result["theme"] = self.theme
         if self.base_url:

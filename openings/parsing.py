@@ -60,7 +60,13 @@ class ParseCache:
 
 
 def parse_text(
-    path: Path, data: bytes, schema_for: Any, renderer: MarkdownRenderer, report: Report
+    path: Path,
+    data: bytes,
+    schema_for: Any,
+    renderer: MarkdownRenderer,
+    report: Report,
+    *,
+    review: bool = True,
 ) -> Parsed | None:
     """A content file's bytes -> its values and rendered body; problems into `report`."""
     errors_before = sum(p.is_error for p in report.problems)
@@ -108,9 +114,11 @@ def parse_text(
     values = {**values, "faq_html": faq} if "faq" in values else values
     digest = hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
     links.sort(key=lambda link: link[1])
-    findings = wording_findings(str(values.get("title", "")), lines.get("title", 1))
-    findings += wording_findings(doc.yaml_text, doc.yaml_line) if "faq" in values else []
-    findings += wording_findings(doc.body, doc.body_line)
+    findings = []
+    if review:  # the wording checks (docs/checks.md)
+        findings += wording_findings(str(values.get("title", "")), lines.get("title", 1))
+        findings += wording_findings(doc.yaml_text, doc.yaml_line) if "faq" in values else []
+        findings += wording_findings(doc.body, doc.body_line)
     return Parsed(
         values,
         lines,

@@ -57,7 +57,7 @@ def read_settings(
     report: Report,
     environ: Mapping[str, str],
     *,
-    overrides: dict[str, str],
+    overrides: dict[str, Any],
     drafts: bool,
     output: tuple[Path, list[Path]] | None = None,
     bytecode: jinja2.BytecodeCache | None = None,

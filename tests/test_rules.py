@@ -290,3 +290,18 @@ def test_a_full_address_is_asked_for_only_when_turned_on(write_site):
         "content/roles/city.md:1: warning: [google/full-address] 'Berlin, Germany' is not a "
         "full address: give its street and postal_code"
     ]
+
+
+def test_build_tells_what_stops_search_engines_and_check_the_rest(write_site):
+    root = write_site(
+        {"content/roles/a.md": role("Ninja!", body="Short.", location="Mars Base")},
+        site_yaml=CHECKED,
+    )
+    run = [sys.executable, str(REPO / "build.py")]
+    built = subprocess.run([*run, "build"], cwd=root, capture_output=True, text=True)
+    assert built.returncode == 0
+    assert "[google/address]" in built.stderr  # search engines would skip it
+    assert "[title/" not in built.stderr and "[wording/" not in built.stderr
+    checked = subprocess.run([*run, "check"], cwd=root, capture_output=True, text=True)
+    assert "[title/extras]" in checked.stderr and "[wording/exclusionary]" in checked.stderr
+    assert "[google/address]" in checked.stderr
