@@ -50,8 +50,7 @@ def links_in(html_text: str, text: str, prefix: str) -> tuple[Link, ...]:
         address = html.unescape(match.group(1))
         if not is_internal(address):
             continue
-        if prefix != "/" and address.startswith(prefix):
-            address = address[len(prefix) - 1 :]  # `/careers/benefits/` -> `/benefits/`
+        address = _unprefixed(address, prefix) or address
         if address not in found:
             found[address] = line_of(text, address)
     return tuple(found.items())
@@ -159,10 +158,8 @@ def check_links(
             if (why := targets.problem(address, page, item.ids)) is not None:
                 yield Problem(item.source, line, why, "warning")
     for link in templates:
-        resolved = link.address
-        if targets.prefix != "/" and resolved.startswith(targets.prefix):
-            resolved = resolved[len(targets.prefix) - 1 :]
-        elif targets.prefix != "/" and resolved.startswith("/"):
+        resolved = _unprefixed(link.address, targets.prefix)
+        if resolved is None:  # a path the site is not served under
             yield Problem(link.path, link.line, _outside(link.address, targets), "warning")
             continue
         if resolved.startswith("#"):
@@ -174,6 +171,14 @@ def check_links(
         if targets.file_of(urlsplit(resolved).path, "index.html") is None:
             why = f"link to {link.address} leads nowhere"
             yield Problem(link.path, link.line, why, "warning")
+
+
+def _unprefixed(address: str, prefix: str) -> str | None:
+    """A site path without the site's path prefix (`/careers/benefits/` -> `/benefits/`);
+    None for a path outside it; anything else (`#top`, `x/`) as it is."""
+    if prefix == "/" or not address.startswith("/"):
+        return address
+    return address[len(prefix) - 1 :] if address.startswith(prefix) else None
 
 
 def _outside(address: str, targets: Targets) -> str:

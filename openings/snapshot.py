@@ -1,13 +1,13 @@
 """The last build's state on disk (`build`), in pieces a small change rewrites few of.
 
-The roles, without their text (a page that needs a role's text reads its file again,
-from the cache of parsed files), are kept in `SHARDS` pieces by a hash of their file's
-path; the roles' parts of lists (see openings.listings) in `SHARDS` pieces by a hash of
-the role's digest. The rest of the state (the facts, the graph, the plan, the site
-around its roles) is one file that refers to its roles by path, and that lists first
-the pieces it was written with. A piece is named by the digest of its bytes, so a name
-always means the same bytes: a one-role commit writes the main file and one or two
-pieces, where it wrote the whole state again.
+Six mappings of the state (the roles without their text, the roles' parts of lists, the
+facts, the graph's reads, the plan and the files' marks) are each kept in `SHARDS`
+pieces by a hash of their keys (a Shelf). The rest (the site around its roles, the dates)
+is one main file that lists first the pieces it was written with and refers to its roles
+by path. A piece is named by the digest of its bytes, so a name always means the same
+bytes; a save writes only the pieces whose keys or values changed: a one-role commit
+writes the main file and a handful of pieces, where it wrote the whole state again. (A
+page that needs a role's text reads its file again, from the cache of parsed files.)
 
 Every file is read back with an unpickler that accepts only this project's data
 classes; one that is missing, damaged or tampered with means there is no state.

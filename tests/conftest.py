@@ -23,13 +23,17 @@ REPO = Path(__file__).resolve().parent.parent
 # The example site is built as of this moment (its closed role closed before it).
 BUILD_MOMENT = dt.datetime(2026, 11, 27, 12, 0, tzinfo=dt.UTC)
 ENVIRON = {"SOURCE_DATE_EPOCH": str(int(BUILD_MOMENT.timestamp()))}
-SITE_YAML = """\
+SITE_CHECKED = """\
 title: Test Careers
 company: Test Company
 company_url: https://company.test/
 base_url: https://jobs.test/careers/
 location: Berlin, Germany
 apply_email: jobs@company.test
+"""  # every check on: tests/test_rules.py
+SITE_YAML = (
+    SITE_CHECKED
+    + """\
 checks:  # the tests of other things write short roles; tests/test_rules.py checks these
   google/salary: off
   google/valid-through: off
@@ -37,6 +41,7 @@ checks:  # the tests of other things write short roles; tests/test_rules.py chec
   google/stale: off
   pay-transparency: off
 """
+)
 
 WriteSite = Callable[..., Path]
 

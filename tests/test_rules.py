@@ -10,7 +10,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import REPO, build, html, role
+from conftest import REPO, SITE_CHECKED, build, html, role
 
 from openings.checks import image_size, logo_problem, title_findings
 from openings.config import SiteConfig
@@ -20,14 +20,7 @@ from openings.paylaw import Posting, pay_findings, table
 from openings.places import Place
 from openings.wording import wording_findings
 
-CHECKED = """\
-title: Test Careers
-company: Test Company
-company_url: https://company.test/
-base_url: https://jobs.test/careers/
-location: Berlin, Germany
-apply_email: jobs@company.test
-"""
+CHECKED = SITE_CHECKED
 BODY = "We build the tools our drivers use every day, and we answer every application. " * 3
 
 # --- pay transparency: places x dates x sizes -------------------------------------------
