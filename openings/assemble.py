@@ -16,13 +16,15 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from .areas import PLACE, area_keys, make_areas
 from .config import SiteConfig
 from .errors import Report
-from .models import Department, Page, Role, RoleBrief, Site, Skill
+from .models import Area, Department, Page, Role, RoleBrief, RoleGroup, Site, Skill
 from .urls import skill_key, skill_slug, slugify
 
 SKILL = "skill"
 TEAM = "dept"
+KINDS = (SKILL, TEAM, PLACE)  # the kinds of groups of roles, each with its pages
 
 
 @dataclass(frozen=True)
@@ -46,9 +48,10 @@ def assemble(
         config,
         ordered,
         tuple(sorted(pages, key=lambda p: p.slug)),
-        _skills(_members(listed, SKILL), {}),
-        _teams(_members(listed, TEAM), {}),
+        _skills(_members(listed, SKILL, config), {}),
+        _teams(_members(listed, TEAM, config), {}),
         today,
+        make_areas(_members(listed, PLACE, config), {}, config),
     )
 
 
@@ -61,44 +64,47 @@ def reassemble(
         roles.remove(role)
     for role in new:
         bisect.insort(roles, role, key=role_order)
+    config = site.config
     groups: set[tuple[str, str]] = set()
     for role in (*gone, *new):
         if role.listed:
-            groups.update((SKILL, key) for key in role.skill_keys)
-            if role.department:
-                groups.add((TEAM, skill_key(role.department)))
-    skills = _regroup(site.skills, SKILL, groups, gone, new)
-    teams = _regroup(site.departments, TEAM, groups, gone, new)
+            groups.update((kind, k) for kind in KINDS for k in _group_keys(role, kind, config))
+    skills = _regroup(site.skills, SKILL, groups, gone, new, config)
+    teams = _regroup(site.departments, TEAM, groups, gone, new, config)
+    places = _regroup(site.places, PLACE, groups, gone, new, config)
     old_skills = {s.key: s for s in site.skills}
     old_teams = {skill_key(d.name): d for d in site.departments}
+    old_places = {a.key: a for a in site.places}
     # A role that kept its spellings and state leaves its groups' names as they were.
     before = {r.source: r for r in gone}
     kept = {
         r.source
         for r in new
         if (was := before.get(r.source)) is not None
-        and (was.skills, was.department, was.listed) == (r.skills, r.department, r.listed)
+        and (was.skills, was.department, was.listed, was.locations, was.addresses, was.remote)
+        == (r.skills, r.department, r.listed, r.locations, r.addresses, r.remote)
     }
     recount: set[tuple[str, str]] = set()
     for role in (*gone, *new):
         if role.listed and role.source not in kept:
-            recount.update((SKILL, key) for key in role.skill_keys)
-            if role.department:
-                recount.add((TEAM, skill_key(role.department)))
+            recount.update((kind, k) for kind in KINDS for k in _group_keys(role, kind, config))
     new_skills = _skills(skills, old_skills, recount)
     new_teams = _teams(teams, old_teams, recount)
+    new_places = make_areas(places, old_places, config, recount)
     for kind, old, now in (
         (SKILL, old_skills, {s.key: s for s in new_skills}),
         (TEAM, old_teams, {skill_key(d.name): d for d in new_teams}),
+        (PLACE, old_places, {a.key: a for a in new_places}),
     ):
         groups.update((kind, k) for k in old.keys() | now.keys() if old.get(k) is not now.get(k))
     result = Site(
-        site.config,
+        config,
         tuple(roles),
         site.pages if pages is None else pages,
         new_skills,
         new_teams,
         site.build_date,
+        new_places,
     )
     _carry_indexes(site, result, gone, new)
     return result, Touched(frozenset(groups))
@@ -143,41 +149,52 @@ _LISTS = {
 
 def group_skills(listed: Iterable[Role]) -> tuple[Skill, ...]:
     """The skills of these roles, each with its roles in their order."""
-    return _skills(_members(listed, SKILL), {})
+    return _skills(_members(listed, SKILL, SiteConfig("skills")), {})
 
 
-def _group_keys(role: Role, kind: str) -> Iterable[str]:
+def _group_keys(role: Role, kind: str, config: SiteConfig) -> Iterable[str]:
     if kind == SKILL:
         return role.skill_keys
+    if kind == PLACE:
+        return area_keys(role, config)
     return (skill_key(role.department),) if role.department else ()
 
 
-def _members(listed: Iterable[Role], kind: str) -> dict[str, list[Role]]:
+def group_key(group: RoleGroup) -> str:
+    """The key a group is known by in its kind (a skill's, a team's, a place's)."""
+    if isinstance(group, Department):
+        return skill_key(group.name)
+    assert isinstance(group, Skill | Area)
+    return group.key
+
+
+def _members(listed: Iterable[Role], kind: str, config: SiteConfig) -> dict[str, list[Role]]:
     members: dict[str, list[Role]] = defaultdict(list)
     for role in listed:
-        for key in _group_keys(role, kind):
+        for key in _group_keys(role, kind, config):
             members[key].append(role)
     return members
 
 
 def _regroup(
-    groups: Sequence[Skill] | Sequence[Department],
+    groups: Sequence[Skill] | Sequence[Department] | Sequence[Area],
     kind: str,
     touched: set[tuple[str, str]],
     gone: Sequence[Role],
     new: Sequence[Role],
+    config: SiteConfig,
 ) -> dict[str, list[Role] | tuple[Role, ...]]:
     """Each group's members after the change: the touched ones' lists made again."""
     members: dict[str, list[Role] | tuple[Role, ...]] = {}
     for group in groups:
-        members[group.key if isinstance(group, Skill) else skill_key(group.name)] = group.roles
+        members[group_key(group)] = group.roles
     for k in {k for g, k in touched if g == kind}:
         roles = list(members.get(k, ()))
         for role in gone:
-            if role.listed and k in _group_keys(role, kind):
+            if role.listed and k in _group_keys(role, kind, config):
                 roles.remove(role)
         for role in new:
-            if role.listed and k in _group_keys(role, kind):
+            if role.listed and k in _group_keys(role, kind, config):
                 bisect.insort(roles, role, key=role_order)
         if roles:
             members[k] = roles

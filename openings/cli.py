@@ -23,14 +23,14 @@ from .errors import BuildFailed, Problem, SiteError, UsageError
 from .parallel import default_jobs
 from .scaffold import new_role
 
-COMMANDS = ("build", "serve", "new", "check", "import")
+COMMANDS = ("build", "serve", "new", "check", "diff", "announce", "import")
 
 
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(
         prog="openings", description="Build a static careers site from Markdown roles."
     )
-    sub = top.add_subparsers(dest="command", metavar="{build,serve,new,check,import}")
+    sub = top.add_subparsers(dest="command", metavar="{build,serve,new,check,diff,announce,import}")
     build = sub.add_parser("build", help="build the site into output/ (the default)")
     _site_options(build)
     build.add_argument("--output", type=Path, help="output folder (default: output/)")
@@ -59,6 +59,27 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument("--strict", action="store_true", help="fail on warnings too")
     check.add_argument(
         "--format", choices=("text", "json"), default="text", help="json: the findings for tools"
+    )
+    diff = sub.add_parser(
+        "diff", help="what candidates will see change between two revisions or builds"
+    )
+    diff.add_argument(
+        "base", help="a git revision, a built site's folder, or a site's address (https://…)"
+    )
+    diff.add_argument("head", nargs="?", default="HEAD", help="the same kinds (default: HEAD)")
+    diff.add_argument("--content", type=Path, help="content folder (default: content/)")
+    diff.add_argument(
+        "--format", choices=("markdown", "json"), default="markdown", help="json: for announce"
+    )
+    announce = sub.add_parser(
+        "announce", help="tell IndexNow and Google which job pages `diff` found changed"
+    )
+    announce.add_argument("changes", type=Path, help="what `diff --format json` wrote")
+    announce.add_argument("--content", type=Path, help="content folder (default: content/)")
+    announce.add_argument("--indexnow-endpoint", help="IndexNow's URL, to use another one")
+    announce.add_argument("--google-endpoint", help="the Indexing API's URL, to use another one")
+    announce.add_argument(
+        "--timeout", type=float, default=20.0, help="seconds to wait for each answer (default 20)"
     )
     imp = sub.add_parser(
         "import", help="write role files from a Greenhouse, Lever or Ashby board, or a folder"
@@ -128,6 +149,10 @@ def run(args: argparse.Namespace, root: Path) -> int:
         return 0
     if args.command == "import":
         return import_command(args.source, args.content or root / "content", args.endpoint)
+    if args.command == "diff":
+        return diff_command(args.base, args.head, root, args.content, args.format)
+    if args.command == "announce":
+        return announce_command(args, root)
     options = options_from(args, root)
     if args.command == "check":
         result = build_site(options, write=False)
@@ -186,6 +211,62 @@ def findings_json(result: BuildResult) -> dict[str, object]:
         "scheduled": [{"path": s, "opens": d.isoformat()} for s, d in result.scheduled],
         "closing": [{"path": s, "closes": d.isoformat()} for s, d in result.closing],
     }
+
+
+def diff_command(base: str, head: str, root: Path, content: Path | None, form: str) -> int:
+    """Print what candidates will see change from `base` to `head`."""
+    from .changes import as_json, as_markdown, compare
+    from .edition import read_edition
+
+    moment = dt.datetime.now(dt.UTC)  # both revisions are built as of the same moment
+    before = read_edition(base, root, content=content, moment=moment)
+    after = read_edition(head, root, content=content, moment=moment)
+    changes = compare(before, after)
+    if form == "json":
+        print(json.dumps(as_json(changes), indent=2, ensure_ascii=False))
+    else:
+        print(as_markdown(changes), end="")
+    return 0
+
+
+def announce_command(args: argparse.Namespace, root: Path) -> int:
+    """Send the changed job pages to IndexNow and Google. Failures are reported, and
+    exit 0: announcing never fails a deploy."""
+    from . import announce
+    from .changes import urls_to_announce
+    from .config import load_config
+    from .errors import Report
+
+    try:
+        document = json.loads(args.changes.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise UsageError(f"{args.changes}: cannot read what diff wrote: {exc}") from None
+    updated, deleted = urls_to_announce(document)
+    site = str(document.get("site", ""))
+    config = load_config(args.content or root / "content", Report(root), {})
+    outcomes = [
+        announce.indexnow(
+            [*updated, *deleted],
+            config.indexnow_key,
+            site,
+            endpoint=args.indexnow_endpoint or announce.INDEXNOW_ENDPOINT,
+            timeout=args.timeout,
+        ),
+        announce.google(
+            updated,
+            deleted,
+            os.environ.get(announce.GOOGLE_TOKEN, ""),
+            endpoint=args.google_endpoint or announce.GOOGLE_ENDPOINT,
+            timeout=args.timeout,
+        ),
+    ]
+    annotate = os.environ.get("GITHUB_ACTIONS") == "true"
+    for outcome in outcomes:
+        for line in outcome.lines:
+            print(f"{outcome.service}: {line}")
+        if annotate and not outcome.ok:
+            print(f"::warning title={outcome.service}::{'; '.join(outcome.lines)}")
+    return 0
 
 
 def import_command(source: str, content: Path, endpoint: str | None) -> int:

@@ -17,7 +17,7 @@ from . import frontmatter as fm
 from .dates import build_moment
 from .errors import Report, SiteError
 from .i18n import known_language
-from .urls import Urls, normalize_base_url
+from .urls import BOARD_FEEDS, Urls, normalize_base_url
 
 SITE_FILE = "site.yaml"
 
@@ -101,11 +101,39 @@ def email(node: yaml.Node) -> str:
     return value
 
 
+def _indexnow_key(node: yaml.Node) -> str:
+    """IndexNow's key: 8 to 128 letters, digits and dashes (indexnow.org/documentation)."""
+    value = fm.text(node).strip()
+    allowed = all(c.isascii() and (c.isalnum() or c == "-") for c in value)
+    if not allowed or not 8 <= len(value) <= 128:
+        raise fm.FieldError(node, "expected 8 to 128 letters, digits and dashes (e.g. a UUID)")
+    return value
+
+
 def _cname(node: yaml.Node) -> str:
     value = fm.text(node).lower()
     if "/" in value or ":" in value or "." not in value:
         raise fm.FieldError(node, f"{value!r} is not a domain name (e.g. jobs.example.com)")
     return value
+
+
+def _feeds(node: yaml.Node) -> tuple[str, ...]:
+    """`feeds:` in site.yaml: the job boards' XML feeds to write, by name."""
+    items = node.value if isinstance(node, yaml.SequenceNode) else [node]
+    names = []
+    for item in items:
+        written = fm.text(item)
+        name = written.casefold()
+        if name not in BOARD_FEEDS:
+            close = difflib.get_close_matches(name, list(BOARD_FEEDS), n=1)
+            hint = (
+                f"did you mean {close[0]!r}?"
+                if close
+                else f"use {' or '.join(BOARD_FEEDS)} (feed.xml and jobs.json are always written)"
+            )
+            raise fm.FieldError(item, f"unknown feed {written!r}: {hint}")
+        names.append(name)
+    return tuple(dict.fromkeys(names))
 
 
 SCHEMA: dict[str, fm.Field] = {
@@ -125,6 +153,9 @@ SCHEMA: dict[str, fm.Field] = {
     "raw_html": fm.Field(fm.boolean),
     "employees": fm.Field(fm.positive_int),
     "checks": fm.Field(_check_levels),
+    "feeds": fm.Field(_feeds),
+    "indexnow_key": fm.Field(_indexnow_key),
+    "social_cards": fm.Field(fm.boolean),
 }
 
 
@@ -146,6 +177,9 @@ class SiteConfig:
     raw_html: bool = False
     employees: int | None = None  # for the employer sizes of pay-transparency laws
     checks: tuple[tuple[str, str], ...] = ()  # rule id or family -> off, warning or error
+    feeds: tuple[str, ...] = ()  # the job boards' XML feeds to write (urls.BOARD_FEEDS)
+    indexnow_key: str = ""  # published as <key>.txt; `announce` sends it to IndexNow
+    social_cards: bool = False  # a PNG picture of each open role, for shared links
     review: bool = True  # not a key of site.yaml: false for `build` (BuildOptions.review)
     path: str = SITE_FILE
 
@@ -168,6 +202,13 @@ class SiteConfig:
         if not self.logo or urlsplit(self.logo).scheme:
             return self.logo
         return self.urls.absolute(self.logo.lstrip("/"))
+
+    @property
+    def share_logo(self) -> str:
+        """The logo as a picture for shared links: only a raster image (LinkedIn, Slack,
+        X and Facebook show no SVG), else ""."""
+        path = urlsplit(self.logo).path.casefold()
+        return self.logo_url if path.endswith((".png", ".jpg", ".jpeg", ".webp", ".gif")) else ""
 
     @property
     def logo_href(self) -> str:

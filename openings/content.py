@@ -227,6 +227,7 @@ class ContentLoader:
             links=parsed.links,
             ids=parsed.ids,
             findings=parsed.findings,
+            search_words=parsed.words,
         )
 
     def _places(

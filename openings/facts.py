@@ -1,14 +1,15 @@
 """The facts of a site: each part that a page can read, under a key, with a digest.
 
 Keys are tuples. Base keys are digests of the site's parts: a role ("role", slug), its
-brief ("brief", slug), a list of briefs ("list", "listed"), ("list", kind, key), a
-group's members in order ("members", kind, key), its reference ("group", kind, key),
-link ("link", kind, key) and newest change ("newest", kind, key), the addresses of the
-groups ("groups", kind), the indexable roles' dates ("dated", "indexable"), a part of
-`site` ("view", name), a free page ("page", slug), all of them ("pages",), the build
-date ("today",), a template ("template", name) and the settings ("settings",). Query
-keys ("related", slug), ("role_skills", slug), ("team_of", slug) are digests of a
-query's answer (see openings.reader).
+brief ("brief", slug), the words search finds it by ("words", slug), a list of briefs
+("list", "listed"), ("list", "closed"), ("list", kind, key), a group's members in order
+("members", kind, key), its reference ("group", kind, key), link ("link", kind, key) and
+newest change ("newest", kind, key), the addresses of the groups ("groups", kind), the
+indexable roles' dates ("dated", "indexable"), a part of `site` ("view", name), a free
+page ("page", slug), all of them ("pages",), the build date ("today",), a template
+("template", name) and the settings ("settings",). Query keys ("related", slug),
+("role_skills", slug), ("team_of", slug) are digests of a query's answer (see
+openings.reader).
 
 A build makes the facts of a new site from scratch (`facts_of`), or changes the last
 build's in place for what changed (`update_facts`), through a Log that can undo it.
@@ -20,21 +21,21 @@ import dataclasses
 import hashlib
 from collections.abc import Iterator, Sequence
 
-from .assemble import SKILL, TEAM, Touched, role_order
+from .assemble import KINDS, Touched, group_key, role_order
 from .fingerprint import digest_of
-from .models import Department, Role, Site, SiteView, Skill
-from .urls import skill_key
+from .models import Role, RoleGroup, Site, SiteView
 
 Key = tuple[str, ...]
 Facts = dict[Key, str]
 LISTED: Key = ("list", "listed")
 INDEXABLE: Key = ("list", "indexable")
+CLOSED: Key = ("list", "closed")  # closed roles, not drafts: feeds announce closings
 DATED: Key = ("dated", "indexable")  # the indexable roles' addresses and last changes
 PAGES: Key = ("pages",)
 TODAY: Key = ("today",)
 SETTINGS: Key = ("settings",)  # what every page depends on (see openings.settings)
 VIEW_PARTS = tuple(f.name for f in dataclasses.fields(SiteView))
-QUERIES = ("related", "role_skills", "team_of")
+QUERIES = ("related", "role_skills", "team_of", "role_places", "card_words")
 
 
 def template_key(name: str) -> Key:
@@ -46,11 +47,7 @@ def _hash(text: str) -> str:
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
-def group_key(group: Skill | Department) -> str:
-    return group.key if isinstance(group, Skill) else skill_key(group.name)
-
-
-def _group_facts(kind: str, group: Skill | Department, facts: Facts) -> Iterator[tuple[Key, str]]:
+def _group_facts(kind: str, group: RoleGroup, facts: Facts) -> Iterator[tuple[Key, str]]:
     k = group_key(group)
     slugs = [r.slug for r in group.roles]
     yield ("members", kind, k), _hash("\n".join(slugs))
@@ -63,12 +60,13 @@ def _group_facts(kind: str, group: Skill | Department, facts: Facts) -> Iterator
 def _role_facts(role: Role) -> Iterator[tuple[Key, str]]:
     yield ("role", role.slug), role.digest
     yield ("brief", role.slug), role.brief.digest
+    yield ("words", role.slug), role.words_digest
 
 
 def _site_facts(site: Site) -> Iterator[tuple[Key, str]]:
     """The facts about the whole site but its two lists: its view, pages and day."""
-    for kind, groups in ((SKILL, site.skills), (TEAM, site.departments)):
-        yield ("groups", kind), _hash("\n".join(g.path for g in groups))
+    for kind in KINDS:
+        yield ("groups", kind), _hash("\n".join(g.path for g in site.groups_of(kind)))
     view = site.view
     for name in VIEW_PARTS:
         yield ("view", name), digest_of(getattr(view, name))
@@ -83,11 +81,12 @@ def facts_of(site: Site) -> Facts:
     facts: Facts = {}
     for role in site.roles:
         facts.update(_role_facts(role))
-    for kind, groups in ((SKILL, site.skills), (TEAM, site.departments)):
-        for group in groups:
+    for kind in KINDS:
+        for group in site.groups_of(kind):
             facts.update(_group_facts(kind, group, facts))
     facts[LISTED] = _hash("".join(facts["brief", r.slug] for r in site.listed_roles))
     facts[INDEXABLE] = _hash("".join(facts["brief", r.slug] for r in site.indexable_roles))
+    facts[CLOSED] = _hash("".join(facts["brief", r.slug] for r in site.closed_roles))
     facts[DATED] = _hash("".join(f"{r.slug}\0{r.updated}\n" for r in site.indexable_roles))
     facts.update(_site_facts(site))
     return facts
@@ -138,19 +137,17 @@ def update_facts(
     for role in new:
         for key, value in _role_facts(role):
             log.put(key, value)
-    groups: dict[tuple[str, str], Skill | Department]
-    groups = {(SKILL, group_key(g)): g for g in site.skills}
-    groups |= {(TEAM, group_key(g)): g for g in site.departments}
     for kind, k in touched.groups:
         for part in ("members", "list", "group", "link", "newest"):
             log.pop((part, kind, k))
-        if (group := groups.get((kind, k))) is not None:
+        if (group := site.group_index(kind).get(k)) is not None:
             for key, value in _group_facts(kind, group, log.facts):
                 log.put(key, value)
     # Lists of thousands: their digests follow from what changed.
     for key, test, fact in (
         (LISTED, "listed", _brief),
         (INDEXABLE, "indexable", _brief),
+        (CLOSED, "closed_public", _brief),
         (DATED, "indexable", _dated),
     ):
         before = sorted(fact(r) for r in gone if getattr(r, test))

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date as _format_date
 from babel.numbers import format_currency
+
+if TYPE_CHECKING:
+    from .models import Salary
 
 PERIOD_WORDS = {"year": "a year", "month": "a month", "hour": "an hour"}
 
@@ -57,6 +61,11 @@ def format_pay(
     else:
         amount = f"from {lowest}" if lowest else f"up to {highest}"
     return f"{amount} {PERIOD_WORDS[period]}"
+
+
+def format_salary(pay: Salary, language: str) -> str:
+    """A role's salary as every page and list shows it (the `salary` filter)."""
+    return format_pay(pay.min, pay.max, pay.currency, pay.period, language)
 
 
 @lru_cache(maxsize=2048)  # pages show the same few hundred days

@@ -9,9 +9,12 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from . import urls as u
-from .assemble import SKILL, TEAM
-from .models import RoleBrief, Site
+from .areas import area_keys
+from .assemble import KINDS
+from .i18n import format_salary
+from .models import Role, RoleBrief, Site
 from .reader import Reader
+from .search import search_text, text_words
 from .structured import job_entry, jobs_json
 
 Memo = dict[tuple[str, ...], Any]  # roles' parts of files, by (file, role digest, ...)
@@ -23,7 +26,7 @@ def sitemap_entries(site: Site, reader: Reader) -> list[tuple[str, dt.date]]:
     newest = max((updated for _, updated in listed), default=None) or reader.today()
     entries = [(u.INDEX, newest), (u.SKILLS, newest)]
     entries += listed
-    for kind in (SKILL, TEAM):
+    for kind in KINDS:
         for group in reader.groups(kind):
             if (newest := reader.group_newest(kind, group)) is not None:
                 entries.append((group.path, newest))
@@ -31,30 +34,51 @@ def sitemap_entries(site: Site, reader: Reader) -> list[tuple[str, dt.date]]:
     return entries
 
 
-def search_entry(role: RoleBrief, site: Site) -> dict[str, Any]:
+def search_entry(role: RoleBrief, words: str, site: Site) -> dict[str, Any]:
     """What the index's search and filters need of a listed role (in search.json).
 
     The index page itself lists only titles and links, so it stays light with thousands
     of roles; its script fetches search.json when a visitor first searches or filters.
+    `text` holds the words of everything the role's card prints (as the card prints
+    them: the labels come from the role), and `words`, those of its text.
     """
-    return {
+    pay = format_salary(role.salary, site.config.language) if role.salary else ""
+    shown = [role.title, role.department, role.location_label, role.remote_label]
+    shown += [role.employment_label, *role.skills, pay]
+    entry: dict[str, Any] = {
         "url": site.config.urls.href(role.path),
         "department": role.department,
         "locations": list(role.locations),
+        "places": list(area_keys(role, site.config)),
         "remote": role.remote,
         "types": list(role.employment_types),
         "skills": [u.skill_key(name) for name in role.skills],
-        "text": " ".join([role.title, role.description, role.department, *role.skills]).casefold(),
+        "text": search_text(shown, text_words(role.description), words),
     }
+    if pay:
+        entry["pay"] = 1
+    return entry
 
 
-def search_file(site: Site, roles: Sequence[RoleBrief], memo: Memo) -> bytes:
-    """search.json: a compact array, joined from each role's part (kept in `memo`)."""
+def search_file(site: Site, reader: Reader, memo: Memo) -> bytes:
+    """search.json: a compact array, joined from each listed role's part (kept in `memo`).
+    It reads the words of each role's text, not the text: an edit of the text that changes
+    none of them leaves the file as it was."""
+    parts = []
+    for brief in reader.listed():
+        role = site.role_by_slug[brief.slug]
+        words = reader.words(role)
+        key = search_key(role)
+        if (part := memo.get(key)) is None:
+            entry = search_entry(brief, words, site)
+            part = memo[key] = json.dumps(entry, ensure_ascii=False, separators=(",", ":"))
+        parts.append(part)
+    return ("[" + ",".join(parts) + "]\n").encode()
 
-    def part(role: RoleBrief) -> str:
-        return json.dumps(search_entry(role, site), ensure_ascii=False, separators=(",", ":"))
 
-    return ("[" + ",".join(_parts(memo, u.SEARCH, roles, part)) + "]\n").encode()
+def search_key(role: Role) -> tuple[str, ...]:
+    """The key of a role's part of search.json in the memo: its brief, then its words."""
+    return (u.SEARCH, role.brief.digest, role.words_digest)
 
 
 def jobs_file(site: Site, reader: Reader, memo: Memo) -> bytes:

@@ -11,7 +11,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from .config import SiteConfig
-from .urls import department_path, page_path, role_path, skill_key, skill_path
+from .urls import department_path, page_path, place_path, role_path, skill_key, skill_path
 
 if TYPE_CHECKING:
     from .places import Place
@@ -71,6 +71,7 @@ class RoleFacts(Cached):
     employment_types: tuple[str, ...]
     locations: tuple[str, ...]
     skills: tuple[str, ...]
+    valid_through: dt.date | None
     closed: bool
     draft: bool
 
@@ -86,6 +87,16 @@ class RoleFacts(Cached):
     @property
     def indexable(self) -> bool:
         return not self.closed and not self.draft
+
+    @property
+    def closed_public(self) -> bool:
+        """Closed, and not a draft: a feed may still announce that it closed."""
+        return self.closed and not self.draft
+
+    @property
+    def closed_on(self) -> dt.date | None:
+        """The first day it is closed: the day after `valid_through` (None without one)."""
+        return self.valid_through + dt.timedelta(days=1) if self.valid_through else None
 
     @property
     def remote_label(self) -> str:
@@ -137,6 +148,8 @@ class Role(RoleFacts):
     links: tuple[tuple[str, int], ...] = ()  # internal links people wrote, by line (links.py)
     ids: tuple[str, ...] = ()  # the ids its text gives its page, sorted
     findings: tuple[Finding, ...] = ()  # what its wording may say to people (wording.py)
+    search_words: str = ""  # the words of its text search finds it by (search.py); kept
+    # without the text, and not in the brief: its own fact, ("words", slug)
 
     @cached_property
     def brief(self) -> RoleBrief:
@@ -144,6 +157,10 @@ class Role(RoleFacts):
         values = {name: getattr(self, name) for name in BRIEF_FIELDS}
         digest = hashlib.blake2b(repr(tuple(values.values())).encode(), digest_size=16)
         return RoleBrief(**values, digest=digest.hexdigest())
+
+    @cached_property
+    def words_digest(self) -> str:
+        return hashlib.blake2b(self.search_words.encode(), digest_size=16).hexdigest()
 
     def line(self, key: str) -> int:
         return self.lines.get(key, 1)
@@ -210,6 +227,17 @@ class Ref:
 
 
 @dataclass(frozen=True)
+class PlaceRef:
+    """A place as the index's filter offers it: its key, and for a city its country."""
+
+    key: str
+    name: str
+    path: str
+    count: int
+    country: str = ""  # a city's country's name; "" for a country or remote
+
+
+@dataclass(frozen=True)
 class PageRef:
     title: str
     path: str
@@ -226,6 +254,7 @@ class SiteView:
     skills: tuple[Ref, ...]
     departments: tuple[Ref, ...]
     roles: int  # how many open roles
+    places: tuple[PlaceRef, ...] = ()  # remote, then each country and its cities
 
 
 class RoleGroup(Cached):
@@ -276,6 +305,26 @@ class Department(RoleGroup):
 
 
 @dataclass(frozen=True)
+class Area(RoleGroup):
+    """Where open roles are: a country, a city in it, or anywhere (remote). A country's
+    roles include its cities' and the remote roles open to people living there."""
+
+    key: str  # `de`, `de/berlin`, `remote`
+    name: str  # `Germany`, `Berlin` (the spelling most roles use), `Remote`
+    slug: str  # `germany`, `germany/berlin`, `remote`
+    roles: tuple[Role, ...]
+
+    @property
+    def path(self) -> str:
+        return place_path(self.slug)
+
+    @property
+    def country(self) -> str:
+        """The key of the country a city is in ("" for a country or remote)."""
+        return self.key.partition("/")[0] if "/" in self.key else ""
+
+
+@dataclass(frozen=True)
 class Site(Cached):
     config: SiteConfig
     roles: tuple[Role, ...]  # every role that gets a page, newest first
@@ -283,10 +332,25 @@ class Site(Cached):
     skills: tuple[Skill, ...]  # sorted by name
     departments: tuple[Department, ...]
     build_date: dt.date
+    places: tuple[Area, ...] = ()  # remote first, then each country and its cities
 
     @cached_property
     def skill_by_key(self) -> Mapping[str, Skill]:
         return {s.key: s for s in self.skills}
+
+    @cached_property
+    def place_by_key(self) -> Mapping[str, Area]:
+        return {a.key: a for a in self.places}
+
+    def groups_of(self, kind: str) -> tuple[RoleGroup, ...]:
+        """The skills, teams or places (`kind`: "skill", "dept", "place")."""
+        return {"skill": self.skills, "dept": self.departments, "place": self.places}[kind]
+
+    def group_index(self, kind: str) -> Mapping[str, Any]:
+        """The skills, teams or places by their keys."""
+        if kind == "skill":
+            return self.skill_by_key
+        return self.department_by_key if kind == "dept" else self.place_by_key
 
     @cached_property
     def department_by_key(self) -> Mapping[str, Department]:
@@ -300,6 +364,15 @@ class Site(Cached):
     def indexable_roles(self) -> tuple[Role, ...]:
         """Roles for sitemap, feeds and jobs.json: open and not drafts."""
         return tuple(r for r in self.roles if r.indexable)
+
+    @cached_property
+    def closed_roles(self) -> tuple[Role, ...]:
+        """Closed roles that are not drafts, whose closing feeds may announce."""
+        return tuple(r for r in self.roles if r.closed_public)
+
+    @cached_property
+    def closed_briefs(self) -> tuple[RoleBrief, ...]:
+        return tuple(r.brief for r in self.closed_roles)
 
     @cached_property
     def listed_briefs(self) -> tuple[RoleBrief, ...]:
@@ -324,4 +397,14 @@ class Site(Cached):
             skills=tuple(s.ref for s in self.skills),
             departments=tuple(d.ref for d in self.departments),
             roles=len(self.listed_roles),
+            places=tuple(
+                PlaceRef(
+                    a.key,
+                    a.name,
+                    a.path,
+                    len(a.roles),
+                    self.place_by_key[a.country].name if a.country in self.place_by_key else "",
+                )
+                for a in self.places
+            ),
         )

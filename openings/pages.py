@@ -12,14 +12,17 @@ from __future__ import annotations
 import html
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import urls as u
+from .areas import PLACE, REMOTE
 from .assemble import SKILL, TEAM
+from .feeds import BOARDS, announced_closings, board_file
 from .listings import Memo, jobs_file, search_file, sitemap_entries
 from .models import (
     EMPLOYMENT_LABELS,
     REMOTE_LABELS,
+    Area,
     Department,
     Page,
     Role,
@@ -31,6 +34,9 @@ from .plan import Entry, plan
 from .reader import Reader
 from .structured import faq_page, job_posting
 
+if TYPE_CHECKING:
+    from .cards import Cards
+
 TEMPLATES = frozenset(
     {
         "index.html",
@@ -38,6 +44,7 @@ TEMPLATES = frozenset(
         "skill.html",
         "skills.html",
         "department.html",
+        "place.html",
         "page.html",
         "404.html",
         "feed.xml",
@@ -56,6 +63,8 @@ class Meta:
     path: str
     kind: str
     noindex: bool = False
+    image: str = ""  # a picture for shared links (absolute URL), or "": the site's logo
+    image_alt: str = ""
 
 
 @dataclass(frozen=True)
@@ -86,17 +95,14 @@ class PlannedPage:
 class Choices:
     """The options of the index's filters: only values some open role has."""
 
-    locations: tuple[str, ...]
     remote: tuple[tuple[str, str], ...]  # (value, label)
     types: tuple[tuple[str, str], ...]
 
 
 def filter_choices(roles: Sequence[RoleBrief]) -> Choices:
-    locations = dict.fromkeys(loc for r in roles for loc in r.locations)
     remote = {r.remote for r in roles}
     types = {t for r in roles for t in r.employment_types}
     return Choices(
-        tuple(sorted(locations, key=str.lower)),
         tuple((v, label) for v, label in REMOTE_LABELS.items() if v in remote),
         tuple((v, label) for v, label in EMPLOYMENT_LABELS.items() if v in types),
     )
@@ -107,17 +113,26 @@ def plan_pages(site: Site, memo: Memo | None = None) -> list[PlannedPage]:
     return [planned_page(site, rel, entry, memo) for rel, entry in plan(site).plan.items()]
 
 
-def planned_page(site: Site, rel: str, entry: Entry, memo: Memo | None = None) -> PlannedPage:
+def planned_page(
+    site: Site, rel: str, entry: Entry, memo: Memo | None = None, cards: Cards | None = None
+) -> PlannedPage:
     """The page of one plan entry. `memo` keeps each role's part of jobs.json and
-    search.json; it may be kept between builds of the same settings."""
+    search.json; it may be kept between builds of the same settings. `cards` draws the
+    roles' pictures for shared links (`social_cards: true`)."""
     kind, subject = entry
     memo = {} if memo is None else memo
     if kind == "role":
         return role_page(site, site.role_by_slug[subject])
+    if kind == "card":
+        if cards is None:
+            raise ValueError("a role's card needs the site's cards (Settings.cards)")
+        return card_page(site, site.role_by_slug[subject], cards)
     if kind == "skill":
         return group_page(site, SKILL, site.skill_by_key[subject])
     if kind == "dept":
         return group_page(site, TEAM, site.department_by_key[subject])
+    if kind == PLACE:
+        return place_page(site, site.place_by_key[subject])
     if kind == "page":
         return free_page(next(p for p in site.pages if p.slug == subject))
     if kind == "alias":
@@ -144,19 +159,41 @@ def redirect_page(site: Site, role: Role, rel: str) -> PlannedPage:
     return PlannedPage(path, role.source, data=lambda reader: page)
 
 
+def card_alt(reader: Reader, role: Role) -> str:
+    """The picture's text for people who cannot see it: what it shows."""
+    title, company, place, pay = reader.card_words(role)
+    return " · ".join(x for x in (f"{title} at {company}", place, pay) if x)
+
+
+def card_page(site: Site, role: Role, cards: Cards) -> PlannedPage:
+    def data(reader: Reader) -> bytes:
+        from .cards import CardText
+
+        # What the card shows, as a query: an edit of anything else (its skills, its
+        # team) does not make the card again.
+        return cards.png(CardText(*reader.card_words(role)))
+
+    return PlannedPage(u.card_path(role.slug), role.source, data=data)
+
+
 def role_page(site: Site, role: Role) -> PlannedPage:
     def context(reader: Reader) -> dict[str, Any]:
         full = reader.role(role)
-        url = site.config.urls.absolute(full.path)
+        config = site.config
+        url = config.urls.absolute(full.path)
         jsonld = [job_posting(full, site, url)] if full.indexable else []
         if full.faq:
             jsonld.append(faq_page(full.faq))
-        meta = Meta(full.title, full.description, full.path, "role", noindex=not full.indexable)
+        image = alt = ""
+        if config.social_cards and full.indexable:
+            image, alt = config.urls.absolute(u.card_path(full.slug)), card_alt(reader, role)
+        meta = Meta(full.title, full.description, full.path, "role", not full.indexable, image, alt)
         return {
             "meta": meta,
             "role": full,
             "role_skills": reader.role_skills(role),
             "department": reader.team_of(role),
+            "role_places": reader.role_places(role),
             "related": reader.related(role),
             "jsonld": jsonld,
         }
@@ -181,6 +218,35 @@ def group_page(site: Site, kind: str, group: Skill | Department) -> PlannedPage:
 
     template = "skill.html" if kind == SKILL else "department.html"
     return PlannedPage(group.path, "content/roles", template, context)
+
+
+def place_page(site: Site, area: Area) -> PlannedPage:
+    """A country's open roles (with its cities' and the remote roles open to it), a
+    city's, or the remote roles'."""
+    org = site.config.organization
+
+    def context(reader: Reader) -> dict[str, Any]:
+        ref = reader.group_ref(PLACE, area)
+        n = ref.count
+        roles = f"{n} open role{'s' * (n != 1)}"
+        remote = area.key == REMOTE
+        title = f"{ref.name} roles" if remote else f"Roles in {ref.name}"
+        where = ", remote" if remote else f" in {ref.name}"
+        meta = Meta(title, f"{roles} at {org}{where}", ref.path, "place")
+        country = reader.link(PLACE, area.country) if area.country else None
+        cities = []
+        if not area.country and area.key != REMOTE:
+            places = reader.groups(PLACE)
+            cities = [a.ref for a in places if isinstance(a, Area) and a.country == area.key]
+        return {
+            "meta": meta,
+            "place": ref,
+            "country": country,
+            "cities": cities,
+            "roles": reader.group_roles(PLACE, area),
+        }
+
+    return PlannedPage(area.path, "content/roles", "place.html", context)
 
 
 def free_page(page: Page) -> PlannedPage:
@@ -234,8 +300,10 @@ def _feed(site: Site, memo: Memo) -> PlannedPage:
     meta = Meta(f"{config.title}: open roles", config.description, u.FEED, "feed")
 
     def more(reader: Reader) -> dict[str, Any]:
-        roles = reader.indexable()
-        return {"roles": roles, "updated": max((r.updated for r in roles), default=reader.today())}
+        roles, today = reader.indexable(), reader.today()
+        closed = announced_closings(reader.closed(), today)  # entries marked closed
+        days = [*(r.updated for r in roles), *(r.closed_on for r in closed if r.closed_on)]
+        return {"roles": roles, "closed": closed, "updated": max(days, default=today)}
 
     return _fixed("feed.xml", u.FEED, "content/roles", meta, more)
 
@@ -263,8 +331,20 @@ def _jobs(site: Site, memo: Memo) -> PlannedPage:
 
 def _search(site: Site, memo: Memo) -> PlannedPage:
     return PlannedPage(
-        u.SEARCH, "content/roles", data=lambda reader: search_file(site, reader.listed(), memo)
+        u.SEARCH, "content/roles", data=lambda reader: search_file(site, reader, memo)
     )
+
+
+def _board(name: str) -> Callable[[Site, Memo], PlannedPage]:
+    """The page kind of a job board's XML feed (site.yaml `feeds:`)."""
+    board = BOARDS[name]
+
+    def page(site: Site, memo: Memo) -> PlannedPage:
+        return PlannedPage(
+            board.path, "content/roles", data=lambda reader: board_file(board, site, reader, memo)
+        )
+
+    return page
 
 
 def _nojekyll(site: Site, memo: Memo) -> PlannedPage:
@@ -274,6 +354,12 @@ def _nojekyll(site: Site, memo: Memo) -> PlannedPage:
 def _cname(site: Site, memo: Memo) -> PlannedPage:
     data = (site.config.cname + "\n").encode()
     return PlannedPage("CNAME", site.config.path, data=lambda reader: data)
+
+
+def _indexnow(site: Site, memo: Memo) -> PlannedPage:
+    key = site.config.indexnow_key
+    data = key.encode()
+    return PlannedPage(u.indexnow_key_file(key), site.config.path, data=lambda reader: data)
 
 
 SITE_PAGES: dict[str, Callable[[Site, Memo], PlannedPage]] = {
@@ -287,4 +373,6 @@ SITE_PAGES: dict[str, Callable[[Site, Memo], PlannedPage]] = {
     "search": _search,
     "nojekyll": _nojekyll,
     "cname": _cname,
+    "indexnow": _indexnow,
+    **{name: _board(name) for name in BOARDS},
 }

@@ -13,8 +13,9 @@ from . import frontmatter as fm
 from .config import SiteConfig, read_text
 from .errors import Problem, Report, SiteError
 from .links import Link, line_of
-from .markdown import MarkdownRenderer, TooComplex
+from .markdown import MarkdownRenderer, TooComplex, plain_text
 from .rules import Finding
+from .search import text_words
 from .wording import wording_findings
 
 
@@ -30,6 +31,7 @@ class Parsed:
     links: tuple[Link, ...] = ()  # internal links of its body and answers, by file line
     ids: tuple[str, ...] = ()  # the ids its body and answers hold, sorted
     findings: tuple[Finding, ...] = ()  # what its wording may say to people (wording.py)
+    words: str = ""  # the words of its body that the index's search finds it by (search.py)
 
 
 @dataclass
@@ -128,6 +130,7 @@ def parse_text(
         tuple(links),
         tuple(sorted(taken)),
         tuple(dict.fromkeys(findings)),
+        text_words(plain_text(rendered.html)),
     )
 
 

@@ -23,6 +23,7 @@ from .errors import Problem, Report, SiteError
 from .files import ROLES_DIR
 from .incremental import Work, plan_work
 from .links import Targets, check_links, template_links
+from .listings import search_key
 from .markdown import MarkdownRenderer
 from .options import BuildOptions, BuildResult
 from .output import StaticFile, check_output_dir
@@ -129,6 +130,10 @@ def _build(
         )
         if store.disk is not None:
             _collect(store.disk, content, last)
+            if last is None and settings.cards is not None and settings.cards.cache:
+                from .cards import CARDS_KEPT, prune_cards
+
+                prune_cards(settings.cards.cache, time.time() - CARDS_KEPT)
     work.settle()
     if isinstance(store, MemoryStore):
         work.graph.index()  # it serves the next builds: find readers by looking them up
@@ -158,6 +163,7 @@ def _settings(build: Build, write: bool, last: LastBuild | None) -> Settings:
         output=(options.output_dir, options.protected_dirs()) if write else None,
         bytecode=getattr(build.store, "bytecode", None),
         known=last.templates if last else None,
+        card_cache=options.cache_dir / "cards" if options.cache else None,
     )
 
 
@@ -263,8 +269,9 @@ def _result(
 
 def _last_build(settings: Settings, content: Content, planned: Planned, work: Work) -> LastBuild:
     gone = {r.brief.digest for r in content.gone} - {r.brief.digest for r in content.new}
-    if gone:  # the roles' parts of lists that no role has now
-        for key in [k for k in settings.parts if k[1] in gone]:
+    words = {search_key(r) for r in content.gone} - {search_key(r) for r in content.new}
+    if gone or words:  # the roles' parts of lists that no role has now
+        for key in [k for k in settings.parts if k[1] in gone or k in words]:
             del settings.parts[key]
     # Only files read without errors: the others are read again next time.
     problems = {rel: found for rel, found in content.problems.items() if rel in content.files}

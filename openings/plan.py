@@ -12,9 +12,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from . import urls as u
-from .assemble import SKILL, TEAM, Touched
-from .facts import group_key
-from .models import Department, Role, Site, Skill
+from .areas import PLACE
+from .assemble import KINDS, Touched, group_key
+from .models import Role, RoleGroup, Site
 
 Entry = tuple[str, str]  # (kind, subject): what makes an output file
 Plan = dict[str, Entry]  # output file -> its entry
@@ -46,12 +46,19 @@ def plan(site: Site) -> Planned:
     result = dict(HEAD)
     of = u.output_file
     result.update((of(u.role_path(r.slug)), ("role", r.slug)) for r in site.roles)
+    if site.config.social_cards:
+        result.update((u.card_path(r.slug), ("card", r.slug)) for r in site.roles if r.indexable)
     result.update((of(s.path), ("skill", s.key)) for s in site.skills)
     result.update((of(d.path), ("dept", group_key(d))) for d in site.departments)
+    result.update((of(a.path), (PLACE, a.key)) for a in site.places)
     result.update((of(p.path), ("page", p.slug)) for p in site.pages)
     result.update(TAIL)
     if site.config.cname:
         result["CNAME"] = ("cname", "")
+    if site.config.indexnow_key:
+        result[u.indexnow_key_file(site.config.indexnow_key)] = ("indexnow", "")
+    for name in site.config.feeds:  # the job boards' XML feeds: the kind is the board
+        result[u.BOARD_FEEDS[name]] = (name, "")
     planned = Planned(result, set(result))
     for role in site.roles:
         _alias(planned, role)
@@ -77,6 +84,7 @@ def replan(
 
     for role in gone:
         remove(u.output_file(u.role_path(role.slug)), ("role", role.slug))
+        remove(u.card_path(role.slug), ("card", role.slug))
         for alias in role.aliases:
             remove(u.output_file(alias), ("alias", role.slug))
     for kind, k in touched.groups:
@@ -91,6 +99,8 @@ def replan(
         _add(planned, u.output_file(page.path), ("page", page.slug))
     for role in new:
         _add(planned, u.output_file(u.role_path(role.slug)), ("role", role.slug))
+        if site.config.social_cards and role.indexable:
+            _add(planned, u.card_path(role.slug), ("card", role.slug))
     for role in new:
         _alias(planned, role)
     planned.gone = {rel for rel in last if rel not in result}
@@ -98,10 +108,9 @@ def replan(
     return planned
 
 
-def _group(site: Site, kind: str, k: str) -> Skill | Department | None:
-    if kind == SKILL:
-        return site.skill_by_key.get(k)
-    return site.department_by_key.get(k)
+def _group(site: Site, kind: str, k: str) -> RoleGroup | None:
+    group: RoleGroup | None = site.group_index(kind).get(k)
+    return group
 
 
 def _add(planned: Planned, rel: str, entry: Entry) -> None:
@@ -125,8 +134,8 @@ def _alias(planned: Planned, role: Role) -> None:
 def source_of(site: Site, entry: Entry) -> str:
     """The file an entry comes from, for messages."""
     kind, subject = entry
-    if kind in ("role", "alias"):
+    if kind in ("role", "alias", "card"):
         return site.role_by_slug[subject].source
     if kind == "page":
         return next(p.source for p in site.pages if p.slug == subject)
-    return "content/roles" if kind in (SKILL, TEAM) else "openings"
+    return "content/roles" if kind in KINDS else "openings"

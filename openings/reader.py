@@ -14,10 +14,11 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .assemble import SKILL, TEAM
-from .facts import DATED, INDEXABLE, LISTED, PAGES, TODAY, VIEW_PARTS, Key, group_key
+from .areas import PLACE, REMOTE, location_keys
+from .assemble import SKILL, TEAM, group_key
+from .facts import CLOSED, DATED, INDEXABLE, LISTED, PAGES, TODAY, VIEW_PARTS, Key
 from .fingerprint import digest_of
-from .models import Department, Page, Role, RoleBrief, Site, Skill
+from .models import Page, Role, RoleBrief, RoleGroup, Site
 from .urls import skill_display, skill_key
 
 
@@ -70,6 +71,11 @@ class Reader:
         self.note(("brief", role.slug))
         return role.brief
 
+    def words(self, role: Role) -> str:
+        """The words of the role's text that search finds it by (kept without the text)."""
+        self.note(("words", role.slug))
+        return role.search_words
+
     def listed(self) -> tuple[RoleBrief, ...]:
         self.note(LISTED)
         return self.site.listed_briefs
@@ -78,32 +84,37 @@ class Reader:
         self.note(INDEXABLE)
         return self.site.indexable_briefs
 
-    def group_roles(self, kind: str, group: Skill | Department) -> tuple[RoleBrief, ...]:
+    def closed(self) -> tuple[RoleBrief, ...]:
+        """The closed roles (not drafts), whose closing a feed may announce."""
+        self.note(CLOSED)
+        return self.site.closed_briefs
+
+    def group_roles(self, kind: str, group: RoleGroup) -> tuple[RoleBrief, ...]:
         self.note(("list", kind, group_key(group)))
         return group.briefs
 
-    def group_newest(self, kind: str, group: Skill | Department) -> Any:
+    def group_newest(self, kind: str, group: RoleGroup) -> Any:
         """When the group's newest indexable role last changed (None without one)."""
         self.note(("newest", kind, group_key(group)))
         return group.newest
 
-    def groups(self, kind: str) -> tuple[Skill, ...] | tuple[Department, ...]:
-        """The skills or the teams, for what only their addresses decide."""
+    def groups(self, kind: str) -> tuple[RoleGroup, ...]:
+        """The skills, teams or places, for what only their addresses decide."""
         self.note(("groups", kind))
-        return self.site.skills if kind == SKILL else self.site.departments
+        return self.site.groups_of(kind)
 
     def dated(self) -> list[tuple[str, Any]]:
         """The indexable roles' paths and last changes, in the site's order."""
         self.note(DATED)
         return [(r.path, r.updated) for r in self.site.indexable_roles]
 
-    def group_ref(self, kind: str, group: Skill | Department) -> Any:
+    def group_ref(self, kind: str, group: RoleGroup) -> Any:
         self.note(("group", kind, group_key(group)))
         return group.ref
 
     def members(self, kind: str, k: str) -> tuple[Role, ...]:
         """A group's roles, in the site's order, for a query: only their order is noted."""
-        group = (self.site.skill_by_key if kind == SKILL else self.site.department_by_key).get(k)
+        group = self.site.group_index(kind).get(k)
         if group is None:
             self.got["members", kind, k] = ""
             return ()
@@ -111,7 +122,7 @@ class Reader:
         return group.roles
 
     def link(self, kind: str, k: str) -> Link | None:
-        group = (self.site.skill_by_key if kind == SKILL else self.site.department_by_key).get(k)
+        group = self.site.group_index(kind).get(k)
         if group is None:
             self.got["link", kind, k] = ""
             return None
@@ -159,6 +170,12 @@ class Reader:
     def team_of(self, role: Role) -> Link | None:
         return self.query(("team_of", role.slug), lambda r: team_of(r, role))
 
+    def card_words(self, role: Role) -> tuple[str, str, str, str]:
+        return self.query(("card_words", role.slug), lambda r: card_words(r, role))
+
+    def role_places(self, role: Role) -> RolePlaces:
+        return self.query(("role_places", role.slug), lambda r: role_places(r, role))
+
 
 def related(reader: Reader, role: Role, limit: int = 3) -> tuple[str, ...]:
     """Open roles like this one (by slug): same team and a shared skill, then same team,
@@ -188,6 +205,39 @@ def role_skills(reader: Reader, role: Role) -> list[tuple[str, Link | None]]:
         link = reader.link(SKILL, skill_key(name))
         result.append((link.name, link) if link else (skill_display(name), None))
     return result
+
+
+def card_words(reader: Reader, role: Role) -> tuple[str, str, str, str]:
+    """What a role's picture for shared links says: title, company, place, pay."""
+    from .i18n import format_salary
+    from .structured import short_place
+
+    brief, config = reader.brief(role), reader.site.config
+    pay = format_salary(brief.salary, config.language) if brief.salary else ""
+    return brief.title, config.organization, short_place(brief, config), pay
+
+
+@dataclass(frozen=True)
+class RolePlaces:
+    """Where a role is, as its page links it: each location as written with the page of
+    its city (else its country) or None, and the page of remote roles for a remote one."""
+
+    locations: tuple[tuple[str, Link | None], ...]
+    remote: Link | None
+
+
+def role_places(reader: Reader, role: Role) -> RolePlaces:
+    """The place pages of a role's locations; none for a closed role (it is in none)."""
+    reader.brief(role)
+    if not role.listed:
+        return RolePlaces(tuple((location, None) for location in role.locations), None)
+    result: list[tuple[str, Link | None]] = []
+    for location in role.locations:
+        keys = location_keys(role, location, reader.site.config)  # the city's last
+        link = next(filter(None, (reader.link(PLACE, k) for k in reversed(keys))), None)
+        result.append((location, link))
+    remote = reader.link(PLACE, REMOTE) if role.remote == REMOTE else None
+    return RolePlaces(tuple(result), remote)
 
 
 def team_of(reader: Reader, role: Role) -> Link | None:

@@ -66,9 +66,8 @@ class Renderer:
         def share(chunk: Sequence[Sequence[PlannedPage]]) -> list[Rendered]:
             return [self._render_share(part, sink) for part in chunk]
 
-        # Interleaved, so each process gets its share of the long listing pages.
         jobs = max(1, min(jobs, len(pages) // MIN_ITEMS or 1))
-        shares = [pages[i::jobs] for i in range(jobs)]
+        shares = _shares(pages, jobs)
         result = Rendered()
         for part in fork_map(share, shares, jobs, min_items=1):
             result.problems += part.problems
@@ -99,6 +98,21 @@ class Renderer:
         if known is not None and self.parts is not None:
             result.parts = {k: self.parts[k] for k in self.parts.keys() - known}
         return result
+
+
+def _shares(pages: Sequence[PlannedPage], jobs: int) -> list[list[PlannedPage]]:
+    """The pages dealt out to `jobs` processes, each kind of page (by its template, or
+    its file's type) in turn, so every process gets its part of each: of the long
+    listing pages, and of the role pages and their pictures, which alternate in the
+    order of their files."""
+    shares: list[list[PlannedPage]] = [[] for _ in range(jobs)]
+    dealt: dict[str, int] = {}
+    for page in pages:
+        kind = page.template or page.output_file.rpartition(".")[2]
+        n = dealt.get(kind, 0)
+        shares[n % jobs].append(page)
+        dealt[kind] = n + 1
+    return shares
 
 
 class _Anything(dict[Key, str]):

@@ -9,7 +9,8 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import jinja2
@@ -19,12 +20,16 @@ from .cache import code_digest
 from .config import SiteConfig, load_config, site_moment
 from .dates import iso_datetime, start_of_day
 from .errors import BuildFailed, Report, SiteError
+from .feeds import xml_text
 from .fingerprint import digest_of, template_digests, template_sources
 from .output import StaticFile, check_output_dir, static_files
 from .pages import TEMPLATES
-from .structured import script_json
+from .structured import script_json, short_place
 from .theme import PARTIALS, Theme, check_templates, load_theme, make_env, page_ids
 from .urls import ASSETS, skill_key
+
+if TYPE_CHECKING:
+    from .cards import Cards
 
 Checked = tuple[str, dict[str, str]]  # (key of the templates' sources, their digests)
 
@@ -40,6 +45,7 @@ class Settings:
     checked: Checked  # the templates, checked: their key and digests
     parts: dict[tuple[str, ...], Any]  # roles' parts of lists, rendered once (pages.Memo)
     digest: str
+    cards: Cards | None = None  # with `social_cards: true`: how the roles' cards look
 
     @property
     def today(self) -> dt.date:
@@ -62,12 +68,13 @@ def read_settings(
     output: tuple[Path, list[Path]] | None = None,
     bytecode: jinja2.BytecodeCache | None = None,
     known: Checked | None = None,
+    card_cache: Path | None = None,
 ) -> Settings:
     """Read the settings; raise BuildFailed after reporting every problem found.
 
     `output`, when given, is the output folder to check, with the folders it must not
     replace. `known` is what the last good build checked of its templates: the same
-    templates are not compiled again to be checked.
+    templates are not compiled again to be checked. `card_cache` keeps social cards.
     """
     try:
         config = load_config(content_dir, report, overrides)
@@ -97,8 +104,35 @@ def read_settings(
     ids = page_ids(root, theme)
     templates = checked[1]
     partials = [templates.get(name, "") for name in PARTIALS]
-    digest = digest_of(repr(config), repr(theme), drafts, sorted(ids), code_digest(), partials)
-    return Settings(config, theme, moment, env, ids, statics, checked, parts, digest)
+    cards = social_cards(config, theme, content_dir, card_cache, report)
+    digest = digest_of(
+        repr(config), repr(theme), drafts, sorted(ids), code_digest(), partials,
+        cards.digest if cards else "",
+    )  # fmt: skip
+    return Settings(config, theme, moment, env, ids, statics, checked, parts, digest, cards)
+
+
+def social_cards(
+    config: SiteConfig, theme: Theme, content_dir: Path, cache: Path | None, report: Report
+) -> Cards | None:
+    """The site's social cards, with `social_cards: true`: the theme's fonts and
+    colours, and the logo when it is a picture in content/static/."""
+    if not config.social_cards:
+        return None
+    from .cards import site_cards  # Pillow: only for a site with cards
+
+    sheet = next(
+        (f / "static/style.css" for f in theme.folders if (f / "static/style.css").is_file()), None
+    )
+    logo = None
+    if config.share_logo and not urlsplit(config.logo).scheme:
+        logo = content_dir / "static" / config.logo.lstrip("/")
+    try:
+        return site_cards(theme.folders, sheet, logo, cache)
+    except (OSError, ValueError) as exc:
+        report.error(config.path, 1, f"social_cards: {exc}")
+        report.raise_if_errors()
+        return None
 
 
 def static_sources(theme: Theme, content_dir: Path) -> list[tuple[Path, str]]:
@@ -119,10 +153,12 @@ def template_filters(config: SiteConfig) -> dict[str, Any]:
         "url": urls.href,
         "absolute_url": urls.absolute,
         "date": lambda day: i18n.format_date(day, language),
-        "salary": lambda pay: i18n.format_pay(pay.min, pay.max, pay.currency, pay.period, language),
+        "salary": lambda pay: i18n.format_salary(pay, language),
+        "short_place": lambda role: short_place(role, config),
         "iso": lambda value: value.isoformat(),
         "skill_key": skill_key,
         "datetime": datetime,
         "plural": lambda n, one, many: one if n == 1 else many,
         "script_json": script_json,
+        "xml": xml_text,
     }

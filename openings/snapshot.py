@@ -259,6 +259,7 @@ ALLOWED = {
     ("openings.models", "RoleBrief"),
     ("openings.models", "Skill"),
     ("openings.models", "Department"),
+    ("openings.models", "Area"),
     ("openings.models", "Page"),
     ("openings.models", "FaqEntry"),
     ("openings.models", "Salary"),

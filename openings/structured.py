@@ -91,6 +91,20 @@ def place_of(location: str, config: SiteConfig) -> Place | None:
     return parse_place(location, config.language, home_country(config.location, config.language))
 
 
+def short_place(role: RoleBrief | Role, config: SiteConfig, most: int = 3) -> str:
+    """Where a role is, in a few words for its page's title: each place's city, else the
+    place as written (`Berlin`, `Berlin, Hamburg`), or for a remote role `Remote` (with
+    its one place, if it has one)."""
+    names: dict[str, None] = {}
+    for location in role.locations:
+        place = role_place(role, location, config)
+        names.setdefault(place.locality if place and place.locality else location)
+    if role.remote == "remote":
+        return role.remote_label + (f", {next(iter(names))}" if len(names) == 1 else "")
+    listed = list(names)
+    return ", ".join(listed[:most]) + (" …" if len(listed) > most else "")
+
+
 def _place(address: Place) -> dict[str, Any]:
     postal: dict[str, str] = {"@type": "PostalAddress", "addressCountry": address.country}
     if address.locality:

@@ -27,8 +27,12 @@ JOBS_JSON = "jobs.json"
 SEARCH = "search.json"
 ROBOTS = "robots.txt"
 ASSETS = "assets/"
+# The job boards' XML feeds that site.yaml `feeds:` can turn on: name -> path.
+BOARD_FEEDS = {"indeed": "feeds/indeed.xml", "linkedin": "feeds/linkedin.xml"}
 # First path segments that generated pages own; a free page may not take them.
-RESERVED = frozenset({"roles", "skills", "departments", "assets", "404", "index"})
+RESERVED = frozenset(
+    {"roles", "skills", "departments", "places", "assets", "feeds", "404", "index"}
+)
 
 
 def slugify(text: str) -> str:
@@ -57,8 +61,21 @@ def skill_slug(name: str) -> str:
     return slugify(spelled) or "skill"
 
 
+def indexnow_key_file(key: str) -> str:
+    """The file that proves to IndexNow the site is ours: the key, in `<key>.txt`."""
+    return f"{key}.txt"
+
+
+ROLES = "roles/"  # every role's page is in it
+
+
 def role_path(slug: str) -> str:
-    return f"roles/{slug}/"
+    return f"{ROLES}{slug}/"
+
+
+def card_path(slug: str) -> str:
+    """A role's picture for shared links (with `social_cards: true`), beside its page."""
+    return f"{ROLES}{slug}/card.png"
 
 
 def skill_path(slug: str) -> str:
@@ -67,6 +84,12 @@ def skill_path(slug: str) -> str:
 
 def department_path(slug: str) -> str:
     return f"departments/{slug}/"
+
+
+def place_path(slug: str) -> str:
+    """A country (`places/germany/`), a city in it (`places/germany/berlin/`), or
+    `places/remote/`."""
+    return f"places/{slug}/"
 
 
 def page_path(slug: str) -> str:

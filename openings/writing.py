@@ -57,7 +57,11 @@ class Job:
     report: Report
 
     def pages(self, rels: list[str]) -> list[PlannedPage]:
-        return [planned_page(self.site, rel, self.plan[rel], self.settings.parts) for rel in rels]
+        settings = self.settings
+        return [
+            planned_page(self.site, rel, self.plan[rel], settings.parts, settings.cards)
+            for rel in rels
+        ]
 
     def render(self, pages: list[PlannedPage], sink: Callable[[str, bytes], object]) -> Rendered:
         """Render, and take in what rendering found: its problems (raised if errors), and

@@ -126,6 +126,14 @@ def example_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def example_compact_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The repository's own site in the compact theme, built once."""
+    out = tmp_path_factory.mktemp("example-compact") / "output"
+    build(REPO, output=out, theme="compact", cache=False)
+    return out
+
+
+@pytest.fixture(scope="session")
 def example_root_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The example site built for a domain's root (no path prefix)."""
     out = tmp_path_factory.mktemp("example-root") / "output"
@@ -223,3 +231,13 @@ def serve_folder(folder: Path) -> tuple[ThreadingHTTPServer, str]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
     return server, f"http://127.0.0.1:{server.server_address[1]}/careers/"
+
+
+@pytest.fixture(scope="module", params=["default", "compact"])
+def themed(request, example_output: Path, example_compact_output: Path) -> Iterator[str]:
+    """The example site served in each of the two themes (its URL)."""
+    output = example_output if request.param == "default" else example_compact_output
+    server, url = serve_folder(output)
+    yield url
+    server.shutdown()
+    server.server_close()

@@ -35,7 +35,7 @@ def fresh(root: Path, tmp: Path) -> dict[str, str]:
 def test_an_unchanged_site_writes_nothing(write_site, tmp_path):
     root = site_of_roles(write_site)
     first = build(root)
-    assert first.written == first.pages + 2  # and the two theme files
+    assert first.written == first.pages + 4  # and the four theme files
     mtimes = {p: p.stat().st_mtime_ns for p in (root / "output").rglob("*") if p.is_file()}
     again = build(root)
     assert again.written == 0
@@ -113,7 +113,7 @@ def test_no_cache_and_a_missing_cache(write_site, tmp_path):
     build(root)
     shutil.rmtree(root / ".openings-cache")
     result = build(root)
-    assert result.written == result.pages + 2
+    assert result.written == result.pages + 4  # and the four theme files
     assert tree_digest(root / "output") == fresh(root, tmp_path)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -18,6 +19,7 @@ PAGES = {
     "skill": "skills/python/",
     "skills": "skills/",
     "department": "departments/engineering/",
+    "place": "places/germany/",
     "free page": "hiring-process/",
     "404": "no/such/page/",
 }
@@ -46,10 +48,10 @@ def phone(browser) -> Iterator[Page]:
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("name", PAGES)
-def test_no_wcag_violations(browser, site, name, scheme):
+def test_no_wcag_violations(browser, themed, name, scheme):
     context = browser.new_context(color_scheme=scheme, viewport={"width": 1280, "height": 900})
     page = context.new_page()
-    page.goto(site + PAGES[name])
+    page.goto(themed + PAGES[name])
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG}})
     context.close()
     assert results.violations_count == 0, results.generate_report()
@@ -57,6 +59,40 @@ def test_no_wcag_violations(browser, site, name, scheme):
 
 def visible_titles(page: Page) -> list[str]:
     return page.locator(".role-card:visible .role-card__title a").all_inner_texts()
+
+
+BERLIN = ["Frontend Engineer", "Integration Engineer (.NET)", "Working Student, Marketing",
+          "Senior Backend Developer"]  # fmt: skip
+FULL_TIME = ["Data Engineer", "Frontend Engineer", "Product Designer",
+             "Senior Backend Developer", "Customer Success Manager, Benelux",
+             "Firmware Engineer, Fleet Telematics"]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "query, titles",
+    [
+        ("berlin", BERLIN),  # a place as the cards print it
+        ("Berlín", BERLIN),  # accents and case do not count
+        ("remote", ["Data Engineer"]),  # the arrangement as printed
+        ("on-site", ["Customer Success Manager, Benelux", "Firmware Engineer, Fleet Telematics"]),
+        ("full-time", FULL_TIME),  # the type as printed
+        ("kubernetes", ["Data Engineer"]),  # a word of the role's text only
+        ("hamburg engineering", ["Firmware Engineer, Fleet Telematics"]),  # every word
+        ("kub hamb", []),  # prefixes of words, every one of them
+        ("€62,000", ["Frontend Engineer", "Product Designer", "Integration Engineer (.NET)"]),
+        ("node.js", ["Frontend Engineer", "Senior Backend Developer"]),
+        ("c#", ["Integration Engineer (.NET)"]),
+    ],
+)
+def test_search_finds_what_the_cards_show_and_the_words_of_the_text(themed, browser, query, titles):
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto(themed + "?q=" + quote(query))
+    expect(page.locator("#result-count")).to_have_text(
+        f"{len(titles)} open role{'s' * (len(titles) != 1)} of 8"
+    )
+    assert visible_titles(page) == titles
+    context.close()
 
 
 def test_search_as_you_type_with_count_and_empty_state(phone, site):
@@ -94,6 +130,38 @@ def test_filters_live_in_the_url_and_the_back_button_works(phone, site):
     assert visible_titles(other) == ["Firmware Engineer, Fleet Telematics"]
 
 
+def test_a_country_takes_in_its_cities_and_remote_roles_open_to_it(phone, site):
+    phone.goto(site + "places/germany/")
+    in_germany = phone.locator(".role-card .role-card__title a").all_inner_texts()
+    phone.goto(site)
+    phone.locator("#filters-more summary").click()
+    phone.select_option("#f-location", "de")
+    expect(phone.locator("#result-count")).to_have_text(f"{len(in_germany)} open roles of 8")
+    assert sorted(visible_titles(phone)) == sorted(in_germany)
+    assert "Data Engineer" in in_germany  # remote, open to people living in Germany
+    phone.select_option("#f-location", "de/berlin")
+    berlin = visible_titles(phone)
+    assert berlin and set(berlin) < set(in_germany)
+    phone.select_option("#f-location", "remote")
+    assert "Data Engineer" in visible_titles(phone)
+    assert "location=de%2Fberlin" not in phone.url and "location=remote" in phone.url
+
+
+def test_without_javascript_the_filters_are_links_to_places_and_skills(browser, site):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(site)
+    links = page.locator(".browse--static")
+    expect(links).to_be_visible()
+    page.get_by_role("link", name="Berlin, Germany", exact=False).first.click()
+    assert page.url.endswith("/places/germany/berlin/")
+    assert visible_titles(page)
+    page.goto(site)
+    page.get_by_role("link", name="Every skill, with its open roles").click()
+    assert page.url.endswith("/skills/")
+    context.close()
+
+
 def test_without_javascript_every_role_is_listed(browser, site):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
@@ -116,7 +184,9 @@ def test_keyboard_only(browser, site):
     page.focus("#f-q")
     page.keyboard.type("designer")
     expect(page.locator("#result-count")).to_have_text("1 open role of 8")
-    page.keyboard.press("Tab")  # into the folded filters
+    page.keyboard.press("Tab")  # the folded filters open with the keyboard
+    expect(page.locator("#filters-more summary")).to_be_focused()
+    page.keyboard.press("Enter")
     page.keyboard.press("Tab")
     expect(page.locator("#f-department")).to_be_focused()
     # A role page: the FAQ opens with the keyboard, and apply is a link reached by Tab.

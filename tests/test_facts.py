@@ -33,7 +33,8 @@ def render_every_page(root: Path) -> tuple[Site, Facts, Pages]:
     renderer = Renderer(settings.env, site, facts, None, root, root / "output")
     pages: Pages = {}
     for rel, entry in plan(site).plan.items():
-        data, reader = renderer.render(planned_page(site, rel, entry), report)
+        page = planned_page(site, rel, entry, None, settings.cards)
+        data, reader = renderer.render(page, report)
         pages[rel] = (data, dict(reader.got))
     assert not report.has_errors
     return site, facts, pages

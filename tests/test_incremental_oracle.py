@@ -47,7 +47,7 @@ class Edits(RuleBasedStateMachine):
         self.root = self.tmp / "site"
         (self.root / "content/roles").mkdir(parents=True)
         (self.root / "content/pages").mkdir()
-        (self.root / "content/site.yaml").write_text(SITE_YAML)
+        (self.root / "content/site.yaml").write_text(SITE_YAML + "feeds: [indeed, linkedin]\n")
         (self.root / "content/pages/about.md").write_text("---\ntitle: About\n---\nHello.\n")
         self.roles = {f"r{n}": Role(f"r{n}", n) for n in range(5)}
         self.count = 5
@@ -92,7 +92,8 @@ class Edits(RuleBasedStateMachine):
                 lambda names: "[" + ", ".join(names) + "]"
             ),
             "location": st.sampled_from(["Hamburg, Germany", "Remote", "Paris, France"]),
-            "valid_through": st.sampled_from(["2026-01-01", "2027-06-30"]),
+            # Closed long ago, a week ago (feed.xml still announces it), or open.
+            "valid_through": st.sampled_from(["2026-01-01", "2026-11-20", "2027-06-30"]),
             "draft": st.sampled_from(["true", "false"]),
             "aliases": st.just(f"[/old/{role.name}-{self.count}/]"),
             "slug": st.just(f"{role.name}-{self.count}"),

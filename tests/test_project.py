@@ -49,6 +49,22 @@ def test_publish_workflow():
     deploy = flow["jobs"]["deploy"]
     assert deploy["needs"] == "build"
     assert steps(deploy)[0]["uses"].startswith("actions/deploy-pages@")
+    # What changed, between the live site and this build, is announced after the deploy.
+    diff = next(i for i, r in enumerate(runs) if r.startswith("python build.py diff"))
+    assert make < diff and "steps.pages.outputs.base_url" in runs[diff]
+    assert "output --format json > changes.json" in runs[diff]
+    assert build[diff]["continue-on-error"] is True
+    announce = flow["jobs"]["announce"]
+    assert announce["needs"] == "deploy"
+    assert announce["permissions"] == {"contents": "read"}
+    tell = next(s for s in steps(announce) if "python build.py announce" in s.get("run", ""))
+    assert tell["continue-on-error"] is True  # announcing never fails the run
+    assert tell["env"]["GOOGLE_INDEXING_TOKEN"] == "${{ steps.google.outputs.access_token }}"
+    auth = next(s for s in steps(announce) if s.get("id") == "google")
+    assert auth["uses"].startswith("google-github-actions/auth@")
+    assert auth["if"] == "env.HAS_GOOGLE_KEY == 'true'"  # only with the secret
+    assert "secrets.GOOGLE_INDEXING_KEY" in announce["env"]["HAS_GOOGLE_KEY"]
+    assert auth["with"]["access_token_scopes"] == "https://www.googleapis.com/auth/indexing"
 
 
 def test_check_workflow_on_pull_requests():
@@ -57,6 +73,9 @@ def test_check_workflow_on_pull_requests():
     runs = [s.get("run", "") for job in flow["jobs"].values() for s in steps(job)]
     assert "python build.py check" in runs
     assert any("pytest" in r for r in runs)
+    summary = next(r for r in runs if r.startswith("python build.py diff"))
+    assert summary == 'python build.py diff "origin/$BASE" HEAD >> "$GITHUB_STEP_SUMMARY"'
+    assert flow["jobs"]["check"]["steps"][0]["with"]["fetch-depth"] == 0  # the base is there
 
 
 def readme_commands() -> list[str]:

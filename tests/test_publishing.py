@@ -60,8 +60,10 @@ def test_atom_feed_has_one_entry_per_open_role_newest_first(example_output):
     assert feed.version == "atom10"
     titles = [e.title for e in feed.entries]
     assert titles[0] == "Data Engineer"
-    assert len(titles) == 8 and "Site Reliability Engineer" not in titles
-    published = [e.published for e in feed.entries]
+    # The SRE role closed on 2026-10-31, 27 days before the build: announced, closed, last.
+    assert len(titles) == 9 and titles[-1] == "Closed: Site Reliability Engineer"
+    assert "Site Reliability Engineer" not in titles
+    published = [e.published for e in feed.entries[:-1]]
     assert published == sorted(published, reverse=True)
     root = lxml.etree.fromstring(raw)
     assert root.find(f"{ATOM}link[@rel='self']").get("href") == BASE + "feed.xml"
@@ -122,9 +124,11 @@ def test_a_closed_role_disappears_everywhere_but_its_own_page(copy_repo_site):
     page = (out / "roles/product-designer/index.html").read_text()
     assert "This position is closed." in page and 'content="noindex"' in page
     assert '"JobPosting"' not in page
+    feed = out / "feed.xml"  # announces the closing (tests/test_feeds.py)
     for other in out.rglob("*"):
-        if other.is_file() and other != out / "roles/product-designer/index.html":
+        if other.is_file() and other not in (out / "roles/product-designer/index.html", feed):
             assert "roles/product-designer/" not in other.read_text(errors="replace"), other
+    assert "<title>Closed: Product Designer</title>" in feed.read_text()
     assert not (out / "skills/figma").exists()  # Figma was only this role's
     assert not (out / "departments/design").exists()
     assert json.loads((out / "jobs.json").read_text())["jobs"][0]["id"] != "product-designer"

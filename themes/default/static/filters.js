@@ -1,7 +1,10 @@
 // Search and filters for the list of open roles. Progressive enhancement: without this
-// script every role is listed. What the filters need of each role (team, places, skills,
-// text) is in search.json, fetched from this site on the first search or filter, so the
-// page stays light however many roles it lists. Filter state lives in the URL query.
+// script every role is listed (the stylesheet hides the form when scripts do not run).
+// What the filters need of each role (team, places, skills, pay, and the words it is
+// found by) is in search.json, fetched from this site on the first search or filter, so
+// the page stays light however many roles it lists. Filter state lives in the URL query.
+// A role is found when every word typed begins one of its words, folded as the build
+// folds them (openings/search.py): lower case, without accents.
 (function () {
   "use strict";
   var form = document.getElementById("filters");
@@ -10,9 +13,9 @@
   var count = document.getElementById("result-count");
   var empty = document.getElementById("no-match");
   var more = document.getElementById("filters-more");
-  var fields = ["q", "department", "location", "remote", "type", "skill"];
+  var fields = ["q", "department", "location", "remote", "type", "skill", "pay"];
+  var WORD = /[\p{L}\p{N}]+(?:[-.,'\/&+#][\p{L}\p{N}]+)*[+#]*/gu;
   var byUrl = null, loading = null;
-  form.hidden = false;
 
   function load() {
     if (!loading) {
@@ -20,14 +23,25 @@
         .then(function (response) { return response.json(); })
         .then(function (roles) {
           byUrl = {};
-          roles.forEach(function (role) { byUrl[role.url] = role; });
+          roles.forEach(function (role) {
+            role.words = " " + role.text;
+            byUrl[role.url] = role;
+          });
         });
     }
     return loading;
   }
+  function fold(text) {
+    return text.toLowerCase().normalize("NFKD").replace(/\p{M}/gu, "")
+      .replace(/\u00df/g, "ss").replace(/\u2019/g, "'");
+  }
+  function value(el) {
+    if (el.type === "checkbox") return el.checked ? el.value : "";
+    return el.value.trim();
+  }
   function state() {
     var s = {};
-    fields.forEach(function (name) { s[name] = form.elements[name].value.trim(); });
+    fields.forEach(function (name) { s[name] = value(form.elements[name]); });
     return s;
   }
   function active(s) {
@@ -36,12 +50,13 @@
   function matches(role, s) {
     if (!role) return false;
     if (s.department && role.department !== s.department) return false;
-    if (s.location && role.locations.indexOf(s.location) < 0) return false;
+    if (s.location && role.places.indexOf(s.location) < 0) return false;
     if (s.remote && role.remote !== s.remote) return false;
     if (s.type && !(role.types || []).includes(s.type)) return false;
     if (s.skill && role.skills.indexOf(s.skill) < 0) return false;
-    var words = s.q.toLowerCase().split(/\s+/).filter(Boolean);
-    return words.every(function (w) { return role.text.indexOf(w) >= 0; });
+    if (s.pay && !role.pay) return false;
+    var words = fold(s.q).match(WORD) || [];
+    return words.every(function (w) { return role.words.indexOf(" " + w) >= 0; });
   }
   function show(s) {
     var shown = 0;
@@ -71,12 +86,16 @@
   function fromQuery() {
     var params = new URLSearchParams(location.search);
     fields.forEach(function (name) {
-      var el = form.elements[name], value = params.get(name) || "";
-      if (el.tagName === "SELECT" && value &&
-          !Array.prototype.some.call(el.options, function (o) { return o.value === value; })) {
-        value = "";
+      var el = form.elements[name], wanted = params.get(name) || "";
+      if (el.type === "checkbox") {
+        el.checked = wanted === el.value;
+        return;
       }
-      el.value = value;
+      if (el.tagName === "SELECT" && wanted &&
+          !Array.prototype.some.call(el.options, function (o) { return o.value === wanted; })) {
+        wanted = "";
+      }
+      el.value = wanted;
     });
     apply();
   }
@@ -93,8 +112,7 @@
   form.addEventListener("submit", function (event) { event.preventDefault(); });
   window.addEventListener("popstate", fromQuery);
   fromQuery();
-  // The selects fold away on a phone, unless a filter is already in use.
+  // The filters stay folded (so the roles come first), unless one is already in use.
   var s = state();
-  var filtered = fields.some(function (name) { return name !== "q" && s[name]; });
-  if (more && (filtered || window.matchMedia("(min-width: 48rem)").matches)) more.open = true;
+  if (more && fields.some(function (name) { return name !== "q" && s[name]; })) more.open = true;
 })();
