@@ -15,12 +15,11 @@ from functools import lru_cache
 from babel import Locale
 
 from .config import SiteConfig
-from .models import REMOTE_LABELS, Area, Role, RoleBrief
+from .models import PLACE, REMOTE_LABELS, Area, Role, RoleBrief
 from .places import Place
 from .structured import role_place
 from .urls import skill_key, slugify
 
-PLACE = "place"
 REMOTE = "remote"
 
 
@@ -35,8 +34,10 @@ def area_keys(role: Role | RoleBrief, config: SiteConfig) -> tuple[str, ...]:
 def location_keys(role: Role | RoleBrief, location: str, config: SiteConfig) -> tuple[str, ...]:
     """The places one of a role's locations is in: its country, then its city."""
     place = role_place(role, location, config)
-    if place is None:
-        return ()
+    return () if place is None else _keys(place)
+
+
+def _keys(place: Place) -> tuple[str, ...]:
     country = place.country.casefold()
     return (country, f"{country}/{skill_key(place.locality)}") if place.locality else (country,)
 
@@ -66,9 +67,8 @@ def _city_name(roles: Sequence[Role], key: str, config: SiteConfig) -> str:
     spellings: Counter[str] = Counter()
     for role in roles:
         for _, place in _places(role, config):
-            locality = place.locality
-            if locality and f"{place.country.casefold()}/{skill_key(locality)}" == key:
-                spellings[" ".join(locality.split())] += 1
+            if key in _keys(place)[1:]:  # its city
+                spellings[" ".join(place.locality.split())] += 1
                 break
     if not spellings:
         return key.partition("/")[2]

@@ -16,15 +16,24 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .areas import PLACE, area_keys, make_areas
+from .areas import area_keys, make_areas
 from .config import SiteConfig
 from .errors import Report
-from .models import Area, Department, Page, Role, RoleBrief, RoleGroup, Site, Skill
+from .models import (
+    KINDS,
+    PLACE,
+    SKILL,
+    TEAM,
+    Area,
+    Department,
+    Page,
+    Role,
+    RoleBrief,
+    RoleGroup,
+    Site,
+    Skill,
+)
 from .urls import skill_key, skill_slug, slugify
-
-SKILL = "skill"
-TEAM = "dept"
-KINDS = (SKILL, TEAM, PLACE)  # the kinds of groups of roles, each with its pages
 
 
 @dataclass(frozen=True)

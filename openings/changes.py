@@ -8,7 +8,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .edition import FIELDS, Edition, Finding, Posting
+from .edition import FIELDS, Edition, Posting
+from .errors import Problem
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~])")
 
@@ -34,7 +35,7 @@ class Changes:
     edited: tuple[Edit, ...] = ()
     pages_added: tuple[str, ...] = ()
     pages_removed: tuple[str, ...] = ()
-    findings: tuple[Finding, ...] | None = None  # new in the second; None: not known
+    findings: tuple[Problem, ...] | None = None  # new in the second; None: not known
     notes: tuple[str, ...] = field(default=())
 
     @property

@@ -215,10 +215,16 @@ def findings_json(result: BuildResult) -> dict[str, object]:
 
 def diff_command(base: str, head: str, root: Path, content: Path | None, form: str) -> int:
     """Print what candidates will see change from `base` to `head`."""
+    from zoneinfo import ZoneInfo
+
     from .changes import as_json, as_markdown, compare
+    from .dates import build_moment
     from .edition import read_edition
 
-    moment = dt.datetime.now(dt.UTC)  # both revisions are built as of the same moment
+    try:  # both revisions are built as of the same moment: now, or SOURCE_DATE_EPOCH
+        moment = build_moment(ZoneInfo("UTC"))
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
     before = read_edition(base, root, content=content, moment=moment)
     after = read_edition(head, root, content=content, moment=moment)
     changes = compare(before, after)

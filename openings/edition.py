@@ -30,9 +30,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 from . import urls as u
-from .errors import UsageError
+from .dates import build_moment
+from .errors import Problem, UsageError
 from .options import BuildOptions
 from .structured import JOBS_JSON_PERIOD
 
@@ -64,30 +66,13 @@ FIELDS = ("title", "place", "pay", "type", "team", "posted", "closes")  # what `
 
 
 @dataclass(frozen=True)
-class Finding:
-    """A finding of `check`, compared between revisions without its line."""
-
-    path: str
-    line: int
-    level: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.level}: {self.message}"
-
-
-@dataclass(frozen=True)
 class Edition:
     site: str  # the site's address (jobs.json's jobsUrl)
     postings: Mapping[str, Posting] = field(default_factory=dict)  # open roles by URL
     pages: Mapping[str, str] = field(default_factory=dict)  # sitemap: URL -> last change
     closed: frozenset[str] | None = None  # closed roles' pages still there; None: unknown
-    findings: tuple[Finding, ...] | None = None  # None: not known (not a revision)
+    findings: tuple[Problem, ...] | None = None  # check's; None: not known (not a revision)
     built: bool = True  # False for a site not deployed yet
-
-    def source_of(self, url: str) -> str:
-        posting = self.postings.get(url)
-        return posting.source if posting else ""
 
 
 def read_edition(
@@ -248,11 +233,11 @@ def build_revision(
 ) -> Edition:
     """Build `revision` of the repository at `root` into a temporary folder, with the
     checks of `check`, and read its edition. Roles are open or closed as of `moment`
-    (default: now), so that two revisions are compared on the same day."""
+    (default: now, or SOURCE_DATE_EPOCH), so that two revisions are compared on one day."""
     from .builder import build_site  # the engine: only for a revision
 
     content_rel = (content or root / "content").resolve().relative_to(_toplevel(root))
-    epoch = int((moment or dt.datetime.now(dt.UTC)).timestamp())
+    epoch = int((moment or build_moment(ZoneInfo("UTC"))).timestamp())
     with _worktree(root, revision) as tree, tempfile.TemporaryDirectory() as out:
         options = BuildOptions(
             root=tree / root.resolve().relative_to(_toplevel(root)),
@@ -278,9 +263,7 @@ def build_revision(
                 aliases=tuple(urls.absolute(a.lstrip("/")) for a in role.aliases),
                 text=hashlib.blake2b(role.body_html.encode(), digest_size=8).hexdigest(),
             )
-    findings = tuple(
-        Finding(p.path, p.line, p.level, p.message) for p in (*result.warnings, *result.left_out)
-    )
+    findings = (*result.warnings, *result.left_out)
     return replace(edition, postings=postings, findings=findings)
 
 

@@ -8,8 +8,8 @@ newest change ("newest", kind, key), the addresses of the groups ("groups", kind
 indexable roles' dates ("dated", "indexable"), a part of `site` ("view", name), a free
 page ("page", slug), all of them ("pages",), the build date ("today",), a template
 ("template", name) and the settings ("settings",). Query keys ("related", slug),
-("role_skills", slug), ("team_of", slug) are digests of a query's answer (see
-openings.reader).
+("role_skills", slug), ("team_of", slug), ("role_places", slug), ("card_words", slug)
+are digests of a query's answer (see openings.reader).
 
 A build makes the facts of a new site from scratch (`facts_of`), or changes the last
 build's in place for what changed (`update_facts`), through a Log that can undo it.

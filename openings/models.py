@@ -17,6 +17,10 @@ if TYPE_CHECKING:
     from .places import Place
     from .rules import Finding
 
+# The kinds of groups of roles, each with its pages: skills, teams and places.
+SKILL, TEAM, PLACE = "skill", "dept", "place"
+KINDS = (SKILL, TEAM, PLACE)
+
 REMOTE_CHOICES = ("onsite", "hybrid", "remote")
 EMPLOYMENT_CHOICES = ("full-time", "part-time", "contract", "temporary", "internship")
 PERIOD_CHOICES = ("year", "month", "hour")
@@ -343,14 +347,14 @@ class Site(Cached):
         return {a.key: a for a in self.places}
 
     def groups_of(self, kind: str) -> tuple[RoleGroup, ...]:
-        """The skills, teams or places (`kind`: "skill", "dept", "place")."""
-        return {"skill": self.skills, "dept": self.departments, "place": self.places}[kind]
+        """The skills, teams or places (`kind`: SKILL, TEAM, PLACE)."""
+        return {SKILL: self.skills, TEAM: self.departments, PLACE: self.places}[kind]
 
     def group_index(self, kind: str) -> Mapping[str, Any]:
         """The skills, teams or places by their keys."""
-        if kind == "skill":
+        if kind == SKILL:
             return self.skill_by_key
-        return self.department_by_key if kind == "dept" else self.place_by_key
+        return self.department_by_key if kind == TEAM else self.place_by_key
 
     @cached_property
     def department_by_key(self) -> Mapping[str, Department]:
