@@ -9,14 +9,12 @@ Google's access token is ever written to the log, even where an endpoint echoes 
 from __future__ import annotations
 
 import json
-import socket
-import urllib.error
-import urllib.request
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from . import urls as u
+from .web import WebError, fetch
 
 INDEXNOW_ENDPOINT = "https://api.indexnow.org/indexnow"
 GOOGLE_ENDPOINT = "https://indexing.googleapis.com/v3/urlNotifications:publish"
@@ -136,28 +134,23 @@ def _post(
     timeout: float,
     secrets: Sequence[str],
 ) -> int:
-    request = urllib.request.Request(
-        endpoint,
-        data=json.dumps(body).encode(),
-        headers={"Content-Type": "application/json; charset=utf-8", **headers},
-        method="POST",
-    )
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            status: int = response.status
-            return status
-    except urllib.error.HTTPError as exc:
-        raise _Failed(
-            f"answered {exc.code} {_redact(str(exc.reason), secrets)}", exc.code
-        ) from None
-    except TimeoutError:
-        raise _Failed(f"no answer within {timeout:g} s") from None
-    except urllib.error.URLError as exc:
-        if isinstance(exc.reason, TimeoutError | socket.timeout):
+        status, _ = fetch(
+            endpoint,
+            agent="openings-announce",
+            timeout=timeout,
+            data=json.dumps(body).encode(),
+            headers={"Content-Type": "application/json; charset=utf-8", **headers},
+        )
+    except WebError as exc:
+        if exc.status:
+            raise _Failed(
+                f"answered {exc.status} {_redact(exc.reason, secrets)}", exc.status
+            ) from None
+        if exc.timed_out:
             raise _Failed(f"no answer within {timeout:g} s") from None
-        raise _Failed(f"cannot be reached: {_redact(str(exc.reason), secrets)}") from None
-    except OSError as exc:
-        raise _Failed(f"cannot be reached: {_redact(str(exc), secrets)}") from None
+        raise _Failed(f"cannot be reached: {_redact(exc.reason, secrets)}") from None
+    return status
 
 
 def _redact(text: str, secrets: Sequence[str]) -> str:

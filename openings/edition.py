@@ -21,8 +21,6 @@ import shutil
 import subprocess
 import tempfile
 import time
-import urllib.error
-import urllib.request
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -37,6 +35,7 @@ from .dates import build_moment
 from .errors import Problem, UsageError
 from .options import BuildOptions
 from .structured import JOBS_JSON_PERIOD
+from .web import WebError, fetch
 
 _REDIRECT = re.compile(r'<meta http-equiv="refresh" content="0; url=([^"]+)">')
 SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -203,18 +202,14 @@ def _read(path: Path) -> bytes | None:
 
 
 def _fetch(url: str) -> bytes | None:
-    request = urllib.request.Request(url, headers={"User-Agent": "openings-diff"})
     try:
-        with urllib.request.urlopen(request, timeout=FETCH_TIMEOUT) as response:
-            data: bytes = response.read()
-            return data
-    except urllib.error.HTTPError as exc:
-        if exc.code in (404, 410):
+        return fetch(url, agent="openings-diff", timeout=FETCH_TIMEOUT)[1]
+    except WebError as exc:
+        if exc.status in (404, 410):
             return None
-        raise UsageError(f"{url}: the site answered {exc.code} {exc.reason}") from None
-    except (urllib.error.URLError, OSError) as exc:
-        reason = getattr(exc, "reason", exc)
-        raise UsageError(f"{url}: cannot read it: {reason}") from None
+        if exc.status:
+            raise UsageError(f"{url}: the site answered {exc.status} {exc.reason}") from None
+        raise UsageError(f"{url}: cannot read it: {exc.reason}") from None
 
 
 def _slug(url: str) -> str:

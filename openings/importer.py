@@ -13,8 +13,6 @@ import datetime as dt
 import html
 import json
 import re
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +28,7 @@ from .html2md import html_to_markdown
 from .models import EMPLOYMENT_CHOICES, PERIOD_CHOICES
 from .schema import EMPLOYMENT_SYNONYMS, ROLE_KEYS
 from .urls import slugify
+from .web import WebError, fetch
 
 ENDPOINTS = {
     "greenhouse": "https://boards-api.greenhouse.io/v1/boards/{board}/jobs?content=true",
@@ -125,15 +124,14 @@ def write_postings(postings: Iterable[Posting], roles: Path) -> Outcome:
 
 
 def fetch_json(url: str) -> Any:
-    request = urllib.request.Request(url, headers={"User-Agent": "openings-import"})
     try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT) as response:
-            return json.loads(response.read().decode("utf-8"))
-    except urllib.error.HTTPError as exc:
-        raise ImportError_(f"{url} answered {exc.code} {exc.reason}") from None
-    except (urllib.error.URLError, TimeoutError, OSError) as exc:
-        reason = getattr(exc, "reason", exc)
-        raise ImportError_(f"{url} could not be read: {reason}") from None
+        _, data = fetch(url, agent="openings-import", timeout=TIMEOUT)
+    except WebError as exc:
+        if exc.status:
+            raise ImportError_(f"{url} answered {exc.status} {exc.reason}") from None
+        raise ImportError_(f"{url} could not be read: {exc.reason}") from None
+    try:
+        return json.loads(data.decode("utf-8"))
     except ValueError:
         raise ImportError_(f"{url} did not answer with JSON") from None
 
