@@ -69,15 +69,14 @@ def compare(before: Edition, after: Edition) -> Changes:
     old, new = before.postings, after.postings
     renamed: list[tuple[Posting, Posting]] = []
     taken: set[str] = set()
+    # The roles no longer at their address, by their file (known for a built revision).
+    left = {o.source: o.url for o in old.values() if o.source and o.url not in new}
     for posting in new.values():
         if posting.url in old:
             continue
         was = next((a for a in posting.aliases if a in old and a not in new), None)
         if was is None and posting.source:
-            was = next(
-                (o.url for o in old.values() if o.source == posting.source and o.url not in new),
-                None,
-            )
+            was = left.get(posting.source)
         if was is not None and was not in taken:
             taken.add(was)
             renamed.append((old[was], posting))

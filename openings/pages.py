@@ -30,7 +30,7 @@ from .models import (
     Site,
     Skill,
 )
-from .plan import Entry, plan
+from .plan import Entry, has_card, plan
 from .reader import Reader
 from .structured import faq_page, job_posting
 
@@ -185,7 +185,7 @@ def role_page(site: Site, role: Role) -> PlannedPage:
         if full.faq:
             jsonld.append(faq_page(full.faq))
         image = alt = ""
-        if config.social_cards and full.indexable:
+        if has_card(site, full):
             image, alt = config.urls.absolute(u.card_path(full.slug)), card_alt(reader, role)
         meta = Meta(full.title, full.description, full.path, "role", not full.indexable, image, alt)
         return {

@@ -46,8 +46,7 @@ def plan(site: Site) -> Planned:
     result = dict(HEAD)
     of = u.output_file
     result.update((of(u.role_path(r.slug)), ("role", r.slug)) for r in site.roles)
-    if site.config.social_cards:
-        result.update((u.card_path(r.slug), ("card", r.slug)) for r in site.roles if r.indexable)
+    result.update((u.card_path(r.slug), ("card", r.slug)) for r in site.roles if has_card(site, r))
     result.update((of(s.path), ("skill", s.key)) for s in site.skills)
     result.update((of(d.path), ("dept", group_key(d))) for d in site.departments)
     result.update((of(a.path), (PLACE, a.key)) for a in site.places)
@@ -63,6 +62,12 @@ def plan(site: Site) -> Planned:
     for role in site.roles:
         _alias(planned, role)
     return planned
+
+
+def has_card(site: Site, role: Role) -> bool:
+    """A role has a picture for shared links: with `social_cards: true`, while it is open
+    (and not a draft)."""
+    return site.config.social_cards and role.indexable
 
 
 def replan(
@@ -99,7 +104,7 @@ def replan(
         _add(planned, u.output_file(page.path), ("page", page.slug))
     for role in new:
         _add(planned, u.output_file(u.role_path(role.slug)), ("role", role.slug))
-        if site.config.social_cards and role.indexable:
+        if has_card(site, role):
             _add(planned, u.card_path(role.slug), ("card", role.slug))
     for role in new:
         _alias(planned, role)
