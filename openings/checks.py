@@ -66,10 +66,10 @@ def role_findings(role: Role, config: SiteConfig, today: dt.date) -> list[Findin
                 "no apply_url or apply_email (here or in site.yaml): candidates cannot apply",
             )
         )
-    text = plain_text(role.body_html)
     found += posting_findings(role, config)
     if not config.review:  # `build`: what stops search engines; the rest is for `check`
         return found
+    text = plain_text(role.body_html)
     found += address_findings(role, config)
     found += title_findings(role, config)
     found += text_findings(role, today, text)

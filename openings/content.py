@@ -4,10 +4,10 @@ reported, not only the first."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, NamedTuple, TypeVar
 
 from .cache import BuildCache
 from .config import SiteConfig
@@ -22,6 +22,19 @@ from .parsing import ParseCache, Parsed, parse_text
 from .places import Place
 from .schema import REMOTE_WORDS
 from .urls import RESERVED, skill_display, skill_key, slugify
+
+T = TypeVar("T")
+Make = Callable[[Path, Parsed], T | None]  # a parsed file -> its role or page
+Made = tuple[T | None, list[Problem]]  # what was made, with the problems found making it
+
+
+class Read(NamedTuple, Generic[T]):
+    """A file read: its parse and the problems found parsing it, and what was made of it
+    in the same process (None where that is left to the caller)."""
+
+    parsed: Parsed | None
+    problems: list[Problem]
+    made: Made[T] | None
 
 
 @dataclass
@@ -91,35 +104,48 @@ class ContentLoader:
         )
 
     def parse_batch(
-        self, paths: Sequence[Path], schema_for: Any
-    ) -> list[tuple[Parsed | None, list[Problem]]]:
-        """Parse files, each with the problems it had (kept apart from the report)."""
+        self, paths: Sequence[Path], schema_for: Any, make: Make[T] | None = None
+    ) -> list[Read[T]]:
+        """Parse files, each with the problems it had (kept apart from the report), and
+        what `make` made of it, if given."""
         results = []
         for path in paths:
             before = len(self.report.problems)
             parsed = self._parse(path, schema_for)
-            results.append((parsed, self.report.problems[before:]))
+            found = self.report.problems[before:]
             del self.report.problems[before:]
+            results.append(Read(parsed, found, self.make(make, path, parsed) if make else None))
         return results
 
-    def parse_each(
-        self, paths: Sequence[Path], schema_for: Any, jobs: int
-    ) -> list[tuple[Parsed | None, list[Problem]]]:
-        """Parse files in up to `jobs` processes: each with the problems it had, in order.
+    def make(self, make: Make[T], path: Path, parsed: Parsed | None) -> Made[T]:
+        """What `make` makes of a parsed file (None if it was not parsed), with the
+        problems it found."""
+        before = len(self.report.problems)
+        item = make(path, parsed) if parsed else None
+        found = self.report.problems[before:]
+        del self.report.problems[before:]
+        return item, found
 
-        Files a cache already knows are taken from it here; only the others are parsed.
+    def parse_each(
+        self, paths: Sequence[Path], schema_for: Any, jobs: int, make: Make[T] | None = None
+    ) -> list[Read[T]]:
+        """Parse files in up to `jobs` processes: each with the problems it had, and what
+        `make` made of it there (its role, say), in order.
+
+        Files a cache already knows are taken from it here; only the others are parsed,
+        and what `make` makes of a known file is left for the caller to make.
         """
         keys: dict[Path, tuple[Any, ...]] = {}
-        known: dict[Path, tuple[Parsed | None, list[Problem]]] = {}
+        known: dict[Path, Read[T]] = {}
         for path in paths:
             hit = self._known(path, schema_for, keys)
             if hit is not None:
-                known[path] = hit
+                known[path] = Read(*hit, None)
         todo = [p for p in paths if p not in known]
         fresh = dict(
             zip(
                 todo,
-                fork_map(lambda chunk: self.parse_batch(chunk, schema_for), todo, jobs),
+                fork_map(lambda chunk: self.parse_batch(chunk, schema_for, make), todo, jobs),
                 strict=True,
             )
         )
@@ -127,7 +153,7 @@ class ContentLoader:
         for path in paths:
             result = known[path] if path in known else fresh[path]
             if path in fresh and self.cache is not None and path in keys:
-                self.cache.entries[path] = (keys[path], *result)
+                self.cache.entries[path] = (keys[path], result.parsed, result.problems)
             results.append(result)
         return results
 

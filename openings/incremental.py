@@ -67,12 +67,16 @@ def plan_work(
     planned: Planned,
     settings: str,
     templates: Mapping[str, str],
+    *,
+    kept: bool = True,
 ) -> Work:
-    """Everything to render after `last` (all of it without one)."""
+    """Everything to render after `last` (all of it without one). A build whose state is
+    not `kept` (`--no-cache`) has no use for the facts: it gets none."""
     site = content.site
     own = settings_facts(settings, templates)
     if last is None:
-        return Work(facts_of(site) | own, Graph(), sorted(planned.plan))
+        facts = facts_of(site) | own if kept else {}
+        return Work(facts, Graph(), sorted(planned.plan))
     log = Log(last.facts)
     if content.touched is None:  # read afresh (a new day): compare every fact
         fresh = facts_of(site)

@@ -111,7 +111,9 @@ def _build(
     report.raise_if_errors()
     if last is not None:
         settings.parts.update(last.parts)
-    work = build.work = plan_work(last, content, planned, settings.digest, settings.templates)
+    work = build.work = plan_work(
+        last, content, planned, settings.digest, settings.templates, kept=store is not None
+    )
     if not write:
         work.undo()
         return _result(content, planned, report, last, left_out, (), started)

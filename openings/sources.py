@@ -276,13 +276,11 @@ def _read_each(
     """Parse files and make each one's role or page; record each file read without
     errors, and every file's problems, and yield what was made."""
     report = loader.report
-    for path, (parsed, found) in zip(
-        paths, loader.parse_each(paths, schema_for, jobs), strict=True
+    for path, (parsed, found, made) in zip(
+        paths, loader.parse_each(paths, schema_for, jobs, make), strict=True
     ):
-        before = len(report.problems)
-        item = make(path, parsed) if parsed else None
-        own = found + report.problems[before:]
-        del report.problems[before:]
+        item, making = made if made is not None else loader.make(make, path, parsed)
+        own = found + making
         rel = report.display(path)
         if own:
             problems[rel] = own

@@ -195,7 +195,7 @@ def _text_reader(
         if role.body_html or role.faq or "without_text" not in role.__dict__:
             return role
         path = target.root / role.source
-        [(parsed, _)] = loader.parse_each([path], role_schema, 1)
+        [(parsed, _, _)] = loader.parse_each([path], role_schema, 1)
         whole = loader.role(path, parsed) if parsed else None
         if whole is None or whole.digest != role.digest:
             raise SiteError(
