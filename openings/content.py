@@ -112,19 +112,17 @@ class ContentLoader:
         for path in paths:
             before = len(self.report.problems)
             parsed = self._parse(path, schema_for)
-            found = self.report.problems[before:]
-            del self.report.problems[before:]
-            results.append(Read(parsed, found, self.make(make, path, parsed) if make else None))
+            found = self.report.take(before)
+            made = self.made_of(make, path, parsed) if make else None
+            results.append(Read(parsed, found, made))
         return results
 
-    def make(self, make: Make[T], path: Path, parsed: Parsed | None) -> Made[T]:
+    def made_of(self, make: Make[T], path: Path, parsed: Parsed | None) -> Made[T]:
         """What `make` makes of a parsed file (None if it was not parsed), with the
         problems it found."""
         before = len(self.report.problems)
         item = make(path, parsed) if parsed else None
-        found = self.report.problems[before:]
-        del self.report.problems[before:]
-        return item, found
+        return item, self.report.take(before)
 
     def parse_each(
         self, paths: Sequence[Path], schema_for: Any, jobs: int, make: Make[T] | None = None

@@ -89,6 +89,12 @@ class Report:
     def add(self, problem: Problem) -> None:
         self.problems.append(problem)
 
+    def take(self, since: int) -> list[Problem]:
+        """The problems reported after the first `since`, taken out of the report."""
+        taken = self.problems[since:]
+        del self.problems[since:]
+        return taken
+
     @property
     def has_errors(self) -> bool:
         return any(p.is_error for p in self.problems)

@@ -279,7 +279,7 @@ def _read_each(
     for path, (parsed, found, made) in zip(
         paths, loader.parse_each(paths, schema_for, jobs, make), strict=True
     ):
-        item, making = made if made is not None else loader.make(make, path, parsed)
+        item, making = made if made is not None else loader.made_of(make, path, parsed)
         own = found + making
         rel = report.display(path)
         if own:
