@@ -8,15 +8,19 @@ roles (bench/corpus.py, or the `--generator`, writes them), waits for both first
 builds, then makes each kind of edit (bench/edits.py: text, title, date, skills, team,
 location, close, draft, new, delete) to one open role of each in turn, and undoes it.
 
-For Openings the clock stops when the reload event arrives on the live-reload stream
-(the rebuilt files are on disk by then); for Hugo when it prints its "Total in … ms"
-rebuild line. Prints each median (min-max) in milliseconds and the ratio of the medians.
+For Openings the clock stops when the reload event arrives on the live-reload stream,
+opened as a browser showing the edited role's page opens it (the page is on disk by then;
+`serve` writes the pages in view first and the lists after, as `hugo server`'s fast
+render mode does); each edit waits until the build has finished before the next. For
+Hugo the clock stops when it prints its "Total in … ms" rebuild line. Prints each median
+(min-max) in milliseconds and the ratio of the medians.
 """
 
 from __future__ import annotations
 
 import argparse
 import http.client
+import json
 import os
 import queue
 import re
@@ -27,6 +31,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from urllib.parse import quote
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
@@ -65,14 +70,25 @@ def start(cmd: list[str], cwd: Path) -> tuple[subprocess.Popen, queue.Queue]:
     return proc, out
 
 
-def events(port: int, sink: queue.Queue) -> None:
-    """Read the live-reload stream; put (time, event name) for each event."""
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
-    conn.request("GET", "/__openings/events", headers={"Host": f"127.0.0.1:{port}"})
-    response = conn.getresponse()
-    for raw in iter(response.readline, b""):
-        if raw.startswith(b"event: "):
-            sink.put((time.perf_counter(), raw[7:].strip().decode()))
+def events(port: int, page: str, sink: queue.Queue) -> None:
+    """Read the live-reload stream as the browser showing `page` would (a reload ends the
+    stream, and the reloaded page opens another); put (time, event name) for each event."""
+    version = 0
+    while True:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
+        url = f"/__openings/events?v={version}&page={quote(page)}"
+        try:
+            conn.request("GET", url, headers={"Host": f"127.0.0.1:{port}"})
+            response = conn.getresponse()
+            for raw in iter(response.readline, b""):
+                if raw.startswith(b"event: "):
+                    sink.put((time.perf_counter(), raw[7:].strip().decode()))
+                elif raw.startswith(b"data: "):
+                    version = json.loads(raw[6:])["version"]
+        except OSError:
+            return  # serve has stopped
+        finally:
+            conn.close()
 
 
 def reloaded(events: queue.Queue) -> float:
@@ -82,13 +98,21 @@ def reloaded(events: queue.Queue) -> float:
             return stamp
 
 
-def timed_edit(path: Path, kind: str, i: int, original: str, events: queue.Queue) -> float:
-    """Milliseconds from an edit to Openings' reload event; the edit is then undone."""
+def timed_edit(
+    path: Path, kind: str, i: int, original: str, events: queue.Queue, out: queue.Queue
+) -> float:
+    """Milliseconds from an edit to Openings' reload event; the edit is then undone. Each
+    build is waited for to its end (serve's line saying what it wrote)."""
+    done = r"file\(s\) changed"
+    while not out.empty():
+        out.get()
     t0, undo = edit(path, kind, i, original)
     ms = (reloaded(events) - t0) * 1000
+    wait_line(out, done, 120)
     time.sleep(0.3)
     undo()
     reloaded(events)
+    wait_line(out, done, 120)
     time.sleep(0.3)
     return ms
 
@@ -157,7 +181,8 @@ def main() -> int:
         print(f"openings serve ready after {stamp - started:.2f} s (first build included)")
         port = int(match.group(1))
         ours_events: queue.Queue = queue.Queue()
-        threading.Thread(target=events, args=(port, ours_events), daemon=True).start()
+        page = f"/roles/{role.stem}/"  # the corpus's roles are named by their files
+        threading.Thread(target=events, args=(port, page, ours_events), daemon=True).start()
         ours_events.get(timeout=30)  # the stream repeats the first build's event
         if shutil.which("hugo"):
             hugo, hugo_out = start(
@@ -184,7 +209,7 @@ def main() -> int:
             ours_ms: list[float] = []
             hugo_ms: list[float] = []
             for i in range(args.edits):
-                ours_ms.append(timed_edit(role, kind, i, originals[role], ours_events))
+                ours_ms.append(timed_edit(role, kind, i, originals[role], ours_events, ours_out))
                 if hugo:
                     hugo_ms.append(
                         timed_hugo_edit(hugo_role, kind, i, originals[hugo_role], hugo_out)

@@ -7,16 +7,15 @@ itself (openings.pipeline) imported and run.
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import time
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from .cache import BuildCache, Scan, inputs_digest
 from .config import load_config, site_moment
-from .errors import Problem, Report, SiteError, UsageError
+from .errors import Report, SiteError, UsageError
 from .gitdates import git_head
 from .options import CACHE_DIR, BuildOptions, BuildResult
 from .theme import load_theme
@@ -50,7 +49,7 @@ def build_site(
     scan: Scan = {}
     inputs = _inputs(options, environ, scan) if disk else ""
     if disk and inputs and (summary := disk.unchanged(options.output_dir, inputs)):
-        return _unchanged_result(summary, time.perf_counter() - started)
+        return BuildResult.unchanged(summary, time.perf_counter() - started)
     # The engine, imported only when there is work to do: a build that finds nothing
     # changed is done before most of the package (and its libraries) is loaded.
     from .pipeline import run
@@ -85,22 +84,3 @@ def _inputs(options: BuildOptions, environ: Mapping[str, str], scan: Scan) -> st
     folders = [options.content_dir, *theme.folders, options.root / "templates"]
     settings = (config, options.drafts, moment.date())
     return inputs_digest(folders, *settings, git_head(options.content_dir), scan=scan)
-
-
-def _unchanged_result(last: dict[str, Any], seconds: float) -> BuildResult:
-    warnings = [Problem(*w) for w in last.get("warnings", [])]
-    scheduled, closing = (
-        tuple((source, dt.date.fromisoformat(day)) for source, day in last.get(key, []))
-        for key in ("scheduled", "closing")
-    )
-    return BuildResult(
-        None,
-        int(last.get("pages", 0)),
-        seconds,
-        warnings,
-        0,
-        int(last.get("roles", 0)),
-        int(last.get("skills", 0)),
-        scheduled=scheduled,
-        closing=closing,
-    )

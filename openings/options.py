@@ -85,3 +85,34 @@ class BuildResult:
             f"Built {self.roles} roles, {self.pages} pages, {self.skills} skills "
             f"in {self.seconds:.2f} s ({rate:,.0f} pages/s; {changed}) -> {output}"
         )
+
+    def kept(self) -> dict[str, Any]:
+        """What the build cache keeps of this result, for a build that finds nothing
+        changed to report (see `unchanged`)."""
+        return {
+            "pages": self.pages,
+            "roles": self.roles,
+            "skills": self.skills,
+            "warnings": [[w.path, w.line, w.message, w.level, w.column] for w in self.warnings],
+            "scheduled": [[source, day.isoformat()] for source, day in self.scheduled],
+            "closing": [[source, day.isoformat()] for source, day in self.closing],
+        }
+
+    @classmethod
+    def unchanged(cls, kept: dict[str, Any], seconds: float) -> BuildResult:
+        """The result of a build that found nothing changed since the one that `kept`."""
+        scheduled, closing = (
+            tuple((source, dt.date.fromisoformat(day)) for source, day in kept.get(key, []))
+            for key in ("scheduled", "closing")
+        )
+        return cls(
+            None,
+            int(kept.get("pages", 0)),
+            seconds,
+            [Problem(*w) for w in kept.get("warnings", [])],
+            0,
+            int(kept.get("roles", 0)),
+            int(kept.get("skills", 0)),
+            scheduled=scheduled,
+            closing=closing,
+        )

@@ -160,6 +160,35 @@ def put_in_place(
     return records, changed
 
 
+def write_first(output: Path, sunk: dict[str, Sunk], gone: set[str]) -> dict[str, bytes | None]:
+    """Write the pages of `sunk` whose bytes changed and remove those `gone`, now; return
+    each one's bytes before (None: it was not there), for `put_back`."""
+    new = {rel: data for rel, (_, data) in sunk.items() if data is not None}
+    before: dict[str, bytes | None] = {}
+    for rel in sorted(gone | new.keys()):
+        try:
+            before[rel] = (output / rel).read_bytes()
+        except FileNotFoundError:
+            before[rel] = None
+        if rel in new:
+            replace(output / rel, new[rel])
+            sunk[rel] = (sunk[rel][0], None)
+        else:
+            (output / rel).unlink(missing_ok=True)
+            prune(output / rel, output)
+    return before
+
+
+def put_back(output: Path, before: dict[str, bytes | None]) -> None:
+    """Undo `write_first`."""
+    for rel, data in before.items():
+        if data is None:
+            (output / rel).unlink(missing_ok=True)
+            prune(output / rel, output)
+        else:
+            replace(output / rel, data)
+
+
 def records(output: Path, fingerprints: dict[str, str]) -> dict[str, PageRecord]:
     """The record of each file written, from its stat."""
     result = {}

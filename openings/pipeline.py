@@ -12,7 +12,7 @@ import dataclasses
 import time
 from collections import ChainMap
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import astuple, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -128,7 +128,7 @@ def _build(
             _last_build(settings, content, planned, work),
             records,
             "" if left_out else inputs,
-            _summary(result),
+            result,
         )
         if store.disk is not None:
             _collect(store.disk, content, last)
@@ -302,15 +302,3 @@ def _next_tree(options: BuildOptions, disk: BuildCache) -> NextTree | None:
         return NextTree(output, disk)
     except OSError:
         return None  # writing the site will say why
-
-
-def _summary(result: BuildResult) -> dict[str, Any]:
-    """What the cache keeps of a build, for the next one to say when nothing changed."""
-    return {
-        "pages": result.pages,
-        "roles": result.roles,
-        "skills": result.skills,
-        "warnings": [list(astuple(w)) for w in result.warnings],
-        "scheduled": [[source, day.isoformat()] for source, day in result.scheduled],
-        "closing": [[source, day.isoformat()] for source, day in result.closing],
-    }

@@ -41,8 +41,9 @@ class Preview:
         output = options.output or self._tmp / "site"  # type: ignore[operator]
         output.mkdir(parents=True, exist_ok=True)
         self.options = dataclasses.replace(options, output=output)
-        self.session = BuildSession(self.options, environ)
         self.state = LiveState()
+        self.session = BuildSession(self.options, environ, view=self)
+        self._shown = False  # this build has told the browsers to reload already
         self.say = report
         self.show_problems = problems or (lambda ps: _each(report, ps))
         self._lock = threading.Lock()
@@ -71,6 +72,7 @@ class Preview:
         what happened. True when the build succeeded."""
         with self._lock:
             self.builds += 1
+            self._shown = False
             try:
                 result, changed = self.session.build(paths)
             except BuildFailed as exc:
@@ -79,13 +81,25 @@ class Preview:
                 self.say(f"Build failed: {len(errors)} error(s); still serving the last good site.")
                 self.state.publish("broken", "\n".join(errors))
                 return False
+            finally:
+                self.state.settle()
             self.show_problems(result.warnings)
             was_broken = self.state.current.kind == "broken"
-            if changed or was_broken:
+            if (changed or was_broken) and not self._shown:
                 css_only = bool(changed) and all(p.endswith(".css") for p in changed)
                 self.state.publish("css" if css_only and not was_broken else "reload")
             self.say(f"{result.summary(self.output)}; {len(changed)} file(s) changed")
             return True
+
+    def pages(self) -> set[str]:
+        """The output files open in a browser (see openings.state.View)."""
+        return self.state.opened()
+
+    def shown(self, pending: set[str]) -> None:
+        """The pages in view are written: reload them; hold requests for `pending`."""
+        self.state.hold(pending)
+        self.state.publish("reload")
+        self._shown = True
 
     def on_change(self, paths: set[Path]) -> None:
         self.rebuild(paths)

@@ -14,17 +14,19 @@ import json
 import mimetypes
 import posixpath
 import threading
+from collections import Counter
 from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 EVENTS = "/__openings/events"
 LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "[::1]", "::1"})
 MAX_URL = 8192
 KEEPALIVE = 15.0
 CLIENT_TIMEOUT = 10.0
+PENDING_WAIT = 60.0  # at most, for a file a build is still writing
 EMPTY_PAGE = b"<!doctype html><html lang=en><title>Not built yet</title><body></body></html>"
 
 
@@ -36,12 +38,45 @@ class LiveEvent:
 
 
 class LiveState:
-    """The latest build as the browsers should know it; waiters wake on each change."""
+    """The latest build as the browsers should know it; waiters wake on each change.
+
+    It also knows which files the browsers have open (each live-reload stream says its
+    page), and which files a build is still writing after it told them to reload: a
+    request for one of those waits until the build is done (`settle`).
+    """
 
     def __init__(self) -> None:
         self._cond = threading.Condition()
         self._event = LiveEvent(0, "reload")
+        self._open: Counter[str] = Counter()
+        self._pending: frozenset[str] = frozenset()
         self.closed = False
+
+    def opened(self) -> set[str]:
+        """The files (relative to the served folder) open in a browser."""
+        with self._cond:
+            return set(self._open)
+
+    def watch(self, rel: str, delta: int) -> None:
+        with self._cond:
+            self._open[rel] += delta
+            if self._open[rel] <= 0:
+                del self._open[rel]
+
+    def hold(self, pending: set[str]) -> None:
+        """Until `settle`, requests for these files wait."""
+        with self._cond:
+            self._pending = frozenset(pending)
+
+    def settle(self) -> None:
+        with self._cond:
+            self._pending = frozenset()
+            self._cond.notify_all()
+
+    def ready(self, rels: set[str], timeout: float) -> None:
+        """Wait until none of `rels` is still to be written (at most `timeout` seconds)."""
+        with self._cond:
+            self._cond.wait_for(lambda: self.closed or not self._pending & rels, timeout)
 
     @property
     def current(self) -> LiveEvent:
@@ -129,6 +164,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
         prefix = self.server.prefix
         if (path in ("", "/") and prefix != "/") or path == prefix.rstrip("/"):
             return self.redirect(prefix)
+        self.server.state.ready(self.files_of(path), PENDING_WAIT)
         target, redirect = self.resolve(path)
         if redirect:
             return self.redirect(redirect)
@@ -157,6 +193,19 @@ class PreviewHandler(BaseHTTPRequestHandler):
         name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
         bound = str(self.server.server_address[0])
         return name in LOCAL_HOSTS or name in (bound, f"[{bound}]")
+
+    def files_of(self, path: str) -> set[str]:
+        """The files a URL path may name, relative to the served folder (its page, or the
+        page of its folder); none outside it."""
+        try:
+            decoded = unquote(path, errors="strict")
+        except UnicodeDecodeError:
+            return set()
+        prefix = self.server.prefix
+        if not decoded.startswith(prefix):
+            return set()
+        rel = "/".join(p for p in decoded[len(prefix) :].split("/") if p not in ("", "."))
+        return {rel, f"{rel}/index.html" if rel else "index.html"}
 
     def resolve(self, path: str) -> tuple[Path | None, str]:
         """The file for a URL path (or None), or a path to redirect to."""
@@ -207,9 +256,13 @@ class PreviewHandler(BaseHTTPRequestHandler):
         self.send(status, ctype, data, body)
 
     def stream_events(self) -> None:
-        """Server-sent events: one per rebuild, a comment now and then to keep alive."""
-        query = urlsplit(self.path).query
-        seen = int(query[2:]) if query.startswith("v=") and query[2:].isdigit() else 0
+        """Server-sent events: one per rebuild, a comment now and then to keep alive. A
+        reload ends the stream: the page that reloads opens another."""
+        query = parse_qs(urlsplit(self.path).query)
+        version = query.get("v", ["0"])[0]
+        seen = int(version) if version.isdigit() else 0
+        target, _ = self.resolve(query.get("page", [""])[0])
+        page = target.relative_to(self.server.root).as_posix() if target else ""
         self.send_response(HTTPStatus.OK)
         self.send_header("Content-Type", "text/event-stream")
         self.send_header("Cache-Control", "no-store")
@@ -218,6 +271,8 @@ class PreviewHandler(BaseHTTPRequestHandler):
         self.close_connection = True
         self.connection.settimeout(None)  # long-lived: the server writes, the browser waits
         state = self.server.state
+        if page:
+            state.watch(page, 1)
         try:
             self.wfile.write(b": connected\n\n")
             self.wfile.flush()
@@ -230,8 +285,13 @@ class PreviewHandler(BaseHTTPRequestHandler):
                     data = json.dumps({"version": event.version, "error": event.error})
                     self.wfile.write(f"event: {event.kind}\ndata: {data}\n\n".encode())
                 self.wfile.flush()
+                if event is not None and event.kind == "reload":
+                    return  # the page reloads, and its next stream says so
         except (BrokenPipeError, ConnectionResetError, TimeoutError):
             return
+        finally:
+            if page:
+                state.watch(page, -1)
 
 
 LIVE_SCRIPT = """<script data-openings-live>(function () {
@@ -250,7 +310,8 @@ LIVE_SCRIPT = """<script data-openings-live>(function () {
   }
   var existing = document.getElementById("openings-error");
   if (existing) overlay = existing;
-  var source = new EventSource("%(events)s?v=" + version);
+  var source = new EventSource("%(events)s?v=" + version +
+    "&page=" + encodeURIComponent(location.pathname));
   source.addEventListener("reload", function () { source.close(); location.reload(); });
   source.addEventListener("broken", function (e) { show(JSON.parse(e.data).error); });
   source.addEventListener("css", function (e) {

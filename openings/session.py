@@ -10,7 +10,7 @@ from pathlib import Path
 from .builder import BuildOptions, BuildResult, build_site
 from .config import load_config
 from .errors import Report, SiteError, UsageError
-from .state import MemoryStore
+from .state import MemoryStore, View
 
 Update = tuple[BuildResult, list[str]]  # the result and the output files that changed
 
@@ -18,10 +18,15 @@ Update = tuple[BuildResult, list[str]]  # the result and the output files that c
 class BuildSession:
     """Builds of one site for `serve`, each from the state the last one left."""
 
-    def __init__(self, options: BuildOptions, environ: Mapping[str, str] = os.environ) -> None:
+    def __init__(
+        self,
+        options: BuildOptions,
+        environ: Mapping[str, str] = os.environ,
+        view: View | None = None,
+    ) -> None:
         self.options = options
         self.environ = environ
-        self.store = MemoryStore()
+        self.store = MemoryStore(view)
         self._base_url = ""
         self.small_updates = 0  # how many builds started from the last one's state
 

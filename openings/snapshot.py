@@ -29,6 +29,7 @@ from .cache import BuildCache, PageRecord, SafeUnpickler
 from .collector import paused
 from .graph import Graph
 from .models import Role, RoleBrief
+from .options import BuildResult
 from .parsing import ParseCache
 from .state import LastBuild
 
@@ -127,11 +128,11 @@ class DiskStore:
         return last
 
     def save(
-        self, last: LastBuild, output: dict[str, PageRecord], inputs: str, summary: dict[str, Any]
+        self, last: LastBuild, output: dict[str, PageRecord], inputs: str, result: BuildResult
     ) -> None:
         with paused():  # hundreds of thousands of objects made, none of them garbage
             self._save(last)
-        self.cache.store_pages(self.output, output, inputs, summary)
+        self.cache.store_pages(self.output, output, inputs, result.kept())
 
     def _save(self, last: LastBuild) -> None:
         roles = {role.source: role for role in last.site.roles}

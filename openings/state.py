@@ -7,13 +7,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Protocol
 
 from .cache import BuildCache, PageRecord
 from .facts import Facts
 from .graph import Graph
 from .listings import Memo
 from .models import Site
+from .options import BuildResult
 from .parsing import ParseCache
 from .plan import Plan
 from .sources import Content
@@ -46,9 +47,22 @@ class Store(Protocol):
 
     def load(self) -> LastBuild | None: ...
     def save(
-        self, last: LastBuild, output: dict[str, PageRecord], inputs: str, summary: dict[str, Any]
+        self, last: LastBuild, output: dict[str, PageRecord], inputs: str, result: BuildResult
     ) -> None: ...
     def forget(self) -> None: ...
+
+
+class View(Protocol):
+    """The browsers showing a served site (serve's preview), for the pages they have open
+    to be written, and shown, before the rest of a build's pages."""
+
+    def pages(self) -> set[str]:
+        """The output files open in a browser now."""
+        ...
+
+    def shown(self, pending: set[str]) -> None:
+        """The open pages are written: reload them. `pending` will be written next."""
+        ...
 
 
 class MemoryStore:
@@ -56,7 +70,8 @@ class MemoryStore:
 
     disk: BuildCache | None = None
 
-    def __init__(self) -> None:
+    def __init__(self, view: View | None = None) -> None:
+        self.view = view
         self.parse: ParseCache | None = ParseCache()
         self.last: LastBuild | None = None
         self.written: dict[str, PageRecord] = {}  # the files in the served folder
@@ -71,7 +86,7 @@ class MemoryStore:
         last: LastBuild,
         output: dict[str, PageRecord],
         inputs: str = "",
-        summary: dict[str, Any] | None = None,
+        result: BuildResult | None = None,
     ) -> None:
         self.last = last
         self.written = output

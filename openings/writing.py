@@ -17,12 +17,15 @@ from .incremental import Work
 from .markdown import MarkdownRenderer
 from .models import Role, Site
 from .output import (
+    Sunk,
     finish_tree,
     in_place_sink,
+    put_back,
     put_in_place,
     records,
     start_tree,
     static_fingerprints,
+    write_first,
 )
 from .pages import PlannedPage, planned_page
 from .plan import Plan
@@ -102,16 +105,41 @@ def write_output(
 
 
 def _in_place(job: Job, store: MemoryStore) -> tuple[Records, list[str]]:
+    """Write into the served folder the files whose bytes changed. The pages a browser has
+    open go first, and the browsers are told to reload them while the rest are made (like
+    Hugo's fast render mode, the lists of a large site wait until after the page in view);
+    if the rest fail, the first pages are put back as they were."""
     output, before = job.target.output, store.written
-    rendered = job.render(job.pages(job.work.render), in_place_sink(output, before))
+    sink = in_place_sink(output, before)
     statics = static_fingerprints(job.settings.statics)
+    gone = set(before) - job.plan.keys() - statics.keys()
+    todo = job.work.render
+    early: dict[str, Sunk] = {}
+    undo: dict[str, bytes | None] = {}
+    removed: set[str] = set()
+    if store.view is not None and (todo or gone):
+        in_view = store.view.pages()
+        first, removed = in_view.intersection(todo), in_view & gone
+        early = job.render(job.pages(sorted(first)), sink).sunk
+        undo = write_first(output, early, removed)
+        gone -= removed
+        store.view.shown(set(todo) - first | gone)
+        todo = [rel for rel in todo if rel not in first]
+    try:
+        rendered = job.render(job.pages(todo), sink)
+    except BaseException:
+        put_back(output, undo)
+        raise
     copies = {
         s: statics[s.dest]
         for s in job.settings.statics
         if before.get(s.dest, PageRecord("", 0, 0)).fingerprint != statics[s.dest]
     }
-    gone = set(before) - job.plan.keys() - statics.keys()
-    return put_in_place(output, before, rendered.sunk, gone, copies)
+    records, changed = put_in_place(output, before, rendered.sunk, gone, copies)
+    records.update((rel, PageRecord(digest, 0, 0)) for rel, (digest, _) in early.items())
+    for rel in removed:
+        del records[rel]
+    return records, [*sorted(undo), *changed]
 
 
 def _as_tree(

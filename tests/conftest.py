@@ -62,6 +62,24 @@ GROUP_CHANGES = pytest.mark.parametrize(
 )
 
 
+class Viewer:
+    """A browser for `serve`'s session (openings.state.View): the pages it has open, and
+    what each open page held on disk when it was told to reload, with what was pending."""
+
+    def __init__(self, output: Path, *pages: str) -> None:
+        self.output = output
+        self.open = set(pages)
+        self.seen: list[tuple[dict[str, bytes | None], set[str]]] = []
+
+    def pages(self) -> set[str]:
+        return set(self.open)
+
+    def shown(self, pending: set[str]) -> None:
+        files = {rel: self.output / rel for rel in self.open}
+        on_disk = {rel: f.read_bytes() if f.is_file() else None for rel, f in files.items()}
+        self.seen.append((on_disk, set(pending)))
+
+
 def role(title: str = "Data Engineer", body: str = "We move data.", **keys: str) -> str:
     """A role file's text: front matter from `keys` (YAML values as written)."""
     lines = [f"title: {title}", *(f"{k}: {v}" for k, v in keys.items())]

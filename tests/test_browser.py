@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -61,3 +62,17 @@ def test_a_stylesheet_edit_applies_without_a_reload(preview, page):
     css.write_text(css.read_text() + "\nbody { background: rgb(1, 2, 3) !important; }\n")
     expect(page.locator("body")).to_have_css("background-color", "rgb(1, 2, 3)", timeout=15_000)
     assert page.evaluate("window.__marker") == "still here"
+
+
+def test_the_page_in_view_is_known_and_the_lists_follow_it(preview, page):
+    page.goto(preview.url + "roles/data-engineer/")
+    expect(page.locator("h1")).to_have_text("Data Engineer")
+    deadline = time.monotonic() + 10
+    while preview.state.opened() != {"roles/data-engineer/index.html"}:
+        assert time.monotonic() < deadline, preview.state.opened()
+        time.sleep(0.05)
+    path = preview.options.root / "content/roles/data-engineer.md"
+    path.write_text(path.read_text().replace("title: Data Engineer", "title: Lead Data Engineer"))
+    expect(page.locator("h1")).to_have_text("Lead Data Engineer", timeout=15_000)
+    page.goto(preview.url)
+    expect(page.locator("main")).to_contain_text("Lead Data Engineer")

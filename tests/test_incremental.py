@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import ENVIRON, GROUP_CHANGES, build, role, tree_digest
+from conftest import ENVIRON, GROUP_CHANGES, Viewer, build, role, tree_digest
 
 from openings.builder import BuildOptions, BuildResult, build_site
 from openings.errors import BuildFailed
@@ -28,8 +28,10 @@ class Engine:
         self.kind, self.root, self.tmp = kind, root, tmp
         self.environ = dict(ENVIRON)
         self.output = root / "output" if kind == "build" else tmp / "served"
-        if kind == "serve":
-            self.session = BuildSession(BuildOptions(root=root, output=self.output), self.environ)
+        if kind == "serve":  # a browser shows a role's page and the index
+            viewer = Viewer(self.output, "index.html", "roles/data-engineer/index.html")
+            options = BuildOptions(root=root, output=self.output)
+            self.session = BuildSession(options, self.environ, view=viewer)
         self.result = self.build()
 
     def build(self, *paths: Path, **options: object) -> BuildResult:

@@ -8,7 +8,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from conftest import ENVIRON, SITE_YAML, tree_digest
+from conftest import ENVIRON, SITE_YAML, Viewer, tree_digest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
@@ -54,8 +54,11 @@ class Edits(RuleBasedStateMachine):
         for role in self.roles.values():
             self.write(role)
         self.touched: set[Path] = set()
-        self.session = BuildSession(BuildOptions(root=self.root, output=self.tmp / "served"),
-                                    ENVIRON)  # fmt: skip
+        # serve, with a browser on the index and two role pages (written first)
+        served = self.tmp / "served"
+        viewer = Viewer(served, "index.html", "roles/r1/index.html", "roles/r3/index.html")
+        options = BuildOptions(root=self.root, output=served)
+        self.session = BuildSession(options, ENVIRON, view=viewer)
         self.build()
 
     def path(self, role: Role) -> Path:

@@ -6,6 +6,7 @@ import http.client
 import os
 import socket
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -150,6 +151,49 @@ def test_events_stream_tells_of_each_rebuild(server):
     assert response.readline() == b"event: css\n"
     assert response.readline().startswith(b'data: {"version": 1')
     conn.close()
+
+
+def wait_for(condition, timeout: float = 5.0) -> bool:
+    end = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > end:
+            return False
+        time.sleep(0.01)
+    return True
+
+
+def test_each_stream_says_which_page_is_open_while_it_is(server):
+    port = server.server_address[1]
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    conn.request("GET", EVENTS + "?v=0&page=/careers/roles/a/")
+    response = conn.getresponse()
+    assert response.readline() == b": connected\n"
+    response.readline()
+    assert server.state.opened() == {"roles/a/index.html"}
+    other = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    other.request("GET", EVENTS + "?v=0&page=/careers/../../etc/passwd")  # no page: not counted
+    assert other.getresponse().readline() == b": connected\n"
+    assert server.state.opened() == {"roles/a/index.html"}
+    server.state.publish("reload")  # the page reloads: its stream ends
+    assert response.readline() == b"event: reload\n"
+    assert wait_for(lambda: server.state.opened() == set())
+    conn.close()
+    other.close()
+
+
+def test_a_file_still_to_be_written_waits_until_the_build_is_done(server):
+    server.state.hold({"index.html", "feed.xml"})
+    got: list[tuple[int, bytes]] = []
+    waiting = threading.Thread(target=lambda: got.append(request(server, "GET", "/careers/")[::2]))
+    waiting.start()
+    status, _, body = request(server, "GET", "/careers/roles/a/")  # not held: served now
+    assert status == 200 and b"<h1>A</h1>" in body
+    waiting.join(0.5)
+    assert waiting.is_alive() and not got
+    (server.root / "index.html").write_text("<html><body><h1>New home</h1></body></html>")
+    server.state.settle()
+    waiting.join(5)
+    assert got and got[0][0] == 200 and b"New home" in got[0][1]
 
 
 def test_inject_without_body_tag_appends():

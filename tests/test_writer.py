@@ -8,9 +8,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ENVIRON, REPO, build, many_roles, role, tree_digest
+from conftest import ENVIRON, REPO, Viewer, build, many_roles, role, tree_digest
 
+from openings.builder import BuildOptions, build_site
 from openings.errors import BuildFailed
+from openings.session import BuildSession
 
 
 def test_a_failed_build_leaves_the_output_exactly_as_it_was(write_site):
@@ -123,3 +125,71 @@ def test_parallel_build_is_byte_identical_to_a_single_process_build(write_site, 
         assert result.returncode == 0, result.stderr
     assert len(tree_digest(single)) > 400
     assert tree_digest(single) == tree_digest(many)
+
+
+def test_serve_writes_the_open_page_and_reloads_it_before_the_lists(write_site, tmp_path):
+    root = write_site({"content/roles/a.md": role("Alpha"), "content/roles/b.md": role("Beta")})
+    served = tmp_path / "served"
+    viewer = Viewer(served, "roles/a/index.html")
+    session = BuildSession(BuildOptions(root=root, output=served), ENVIRON, view=viewer)
+    session.build()
+    viewer.seen.clear()
+    path = root / "content/roles/a.md"
+    path.write_text(role("Gamma"))
+    _, changed = session.build({path})
+    [(on_disk, pending)] = viewer.seen
+    assert b"Gamma" in on_disk["roles/a/index.html"]
+    assert {"index.html", "feed.xml"} <= pending and "roles/a/index.html" not in pending
+    assert "roles/a/index.html" in changed and "index.html" in changed
+    assert b"Gamma" in (served / "index.html").read_bytes()
+    fresh = tmp_path / "fresh"
+    build_site(BuildOptions(root=root, output=fresh, cache=False), environ=ENVIRON)
+    assert tree_digest(served) == tree_digest(fresh)
+
+
+def test_serve_removes_an_open_page_that_is_gone_first(write_site, tmp_path):
+    root = write_site({"content/roles/a.md": role("Alpha"), "content/roles/b.md": role("Beta")})
+    served = tmp_path / "served"
+    viewer = Viewer(served, "roles/a/index.html")
+    session = BuildSession(BuildOptions(root=root, output=served), ENVIRON, view=viewer)
+    session.build()
+    viewer.seen.clear()
+    (root / "content/roles/a.md").unlink()
+    _, changed = session.build({root / "content/roles/a.md"})
+    [(on_disk, pending)] = viewer.seen
+    assert on_disk == {"roles/a/index.html": None} and "index.html" in pending
+    assert "roles/a/index.html" in changed
+    assert not (served / "roles/a").exists()
+    fresh = tmp_path / "fresh"
+    build_site(BuildOptions(root=root, output=fresh, cache=False), environ=ENVIRON)
+    assert tree_digest(served) == tree_digest(fresh)
+
+
+def test_serve_puts_the_open_page_back_when_the_lists_fail(write_site, tmp_path):
+    """The page in view was written and shown, then the index fails: the served folder
+    is the last good build's again, and the next good build writes the page."""
+    root = write_site({"content/roles/a.md": role("Alpha"), "content/roles/b.md": role("Beta")})
+    (root / "templates").mkdir()
+    (root / "templates/index.html").write_text(
+        '{% extends "base.html" %}{% block main %}'
+        "{% for r in roles %}{% if r.title == 'Boom' %}{{ 1 // 0 }}{% endif %}{{ r.title }}"
+        "{% endfor %}{% endblock %}\n"
+    )
+    served = tmp_path / "served"
+    viewer = Viewer(served, "roles/a/index.html")
+    session = BuildSession(BuildOptions(root=root, output=served), ENVIRON, view=viewer)
+    session.build()
+    viewer.seen.clear()
+    before = tree_digest(served)
+    path = root / "content/roles/a.md"
+    path.write_text(role("Boom"))
+    with pytest.raises(BuildFailed) as failed:
+        session.build({path})
+    assert "templates/index.html" in str(failed.value.problems[0])
+    [(on_disk, _)] = viewer.seen
+    assert b"Boom" in on_disk["roles/a/index.html"]  # shown, then put back
+    assert tree_digest(served) == before
+    path.write_text(role("Delta"))
+    session.build({path})
+    assert b"Delta" in (served / "roles/a/index.html").read_bytes()
+    assert b"Delta" in (served / "index.html").read_bytes()
