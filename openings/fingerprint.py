@@ -32,6 +32,14 @@ def digest_of(*values: Any) -> str:
     return h.hexdigest()
 
 
+def reads_digest(entry: tuple[str, ...], reads: Mapping[tuple[str, ...], str]) -> str:
+    """What made a page: its entry in the plan and the digest of each key it read. Keys,
+    entries and digests are strings and tuples of them, whose repr says all: a list's
+    ten thousand reads are one C call, where `digest_of` feeds them one by one."""
+    text = repr((entry, sorted(reads.items())))
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
 def _feed(h: Any, value: Any) -> None:
     if isinstance(value, Role):
         h.update(b"R" + value.digest.encode())

@@ -46,6 +46,8 @@ class Graph:
     def record(self, node: Key, keys: Iterable[Key]) -> None:
         keys = tuple(keys)
         old = self.deps.get(node)
+        if old == keys:
+            return
         if node not in self._before:
             self._before[node] = old
         self._unindex(node, old)

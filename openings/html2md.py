@@ -17,8 +17,27 @@ from html.parser import HTMLParser
 BLOCKS = {"p", "div", "section", "article", "header", "footer", "main", "address", "figure"}
 HEADINGS = {f"h{n}": n for n in range(1, 7)}
 MARKS = {"strong": "**", "b": "**", "em": "*", "i": "*", "del": "~~", "s": "~~"}
-TRANSPARENT = {"span", "font", "u", "small", "sup", "sub", "abbr", "mark", "label", "body",
-               "html", "center", "big", "nobr", "wbr", "figcaption", "dl", "dt", "dd"}  # fmt: skip
+TRANSPARENT = {
+    "span",
+    "font",
+    "u",
+    "small",
+    "sup",
+    "sub",
+    "abbr",
+    "mark",
+    "label",
+    "body",
+    "html",
+    "center",
+    "big",
+    "nobr",
+    "wbr",
+    "figcaption",
+    "dl",
+    "dt",
+    "dd",
+}
 DROPPED = {"script", "style", "iframe", "object", "embed", "noscript", "template", "svg"}
 TABLE = {"table", "thead", "tbody", "tfoot", "tr", "td", "th", "caption", "colgroup", "col"}
 _SPECIAL = re.compile(r"([\\`*\[\]<>])")

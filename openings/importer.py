@@ -47,10 +47,22 @@ FOLDER_KEYS = {
     "expirydate": "valid_through",
 }
 REMOTE = {"remote": "remote", "hybrid": "hybrid", "on-site": "onsite", "onsite": "onsite"}
-ASHBY_TYPES = {"fulltime": "full-time", "parttime": "part-time", "intern": "internship",
-               "contract": "contract", "temporary": "temporary"}  # fmt: skip
-PERIODS = {"year": "year", "yearly": "year", "annual": "year", "month": "month",
-           "monthly": "month", "hour": "hour", "hourly": "hour"}  # fmt: skip
+ASHBY_TYPES = {
+    "fulltime": "full-time",
+    "parttime": "part-time",
+    "intern": "internship",
+    "contract": "contract",
+    "temporary": "temporary",
+}
+PERIODS = {
+    "year": "year",
+    "yearly": "year",
+    "annual": "year",
+    "month": "month",
+    "monthly": "month",
+    "hour": "hour",
+    "hourly": "hour",
+}
 
 
 class ImportError_(Exception):

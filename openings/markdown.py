@@ -17,13 +17,15 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
-
-import nh3
+from typing import TYPE_CHECKING, Any
 
 from . import cmark
 from .links import Link, links_in
 from .omissions import BLANKED, Dropped, omitted, sanitized
 from .urls import Urls
+
+if TYPE_CHECKING:
+    import nh3
 
 FOOTNOTE = ("ref", "backref", "backref-idx")  # cmark-gfm's data-footnote-* attributes
 
@@ -34,9 +36,8 @@ MAX_TEXT = 256 * 1024  # characters of Markdown in one body or answer
 # The sanitizer's rules, for sites with `raw_html: true`: nh3's, without the tags and
 # attributes HTML no longer has, and with what cmark-gfm and the site's touches write.
 OBSOLETE = {"align", "char", "charoff", "size", "summary"}
-ALLOWED_TAGS = (nh3.ALLOWED_TAGS - {"center", "tt", "strike", "acronym"}) | {"section"}
-ALLOWED_ATTRIBUTES = {
-    **{tag: set(attrs) - OBSOLETE for tag, attrs in nh3.ALLOWED_ATTRIBUTES.items()},
+DROPPED_TAGS = {"center", "tt", "strike", "acronym"}
+OWN_ATTRIBUTES = {
     "*": {"id", "title", "lang", "dir"},
     "a": {"href", "hreflang", "title", "aria-label", *(f"data-footnote-{x}" for x in FOOTNOTE)},
     "img": {"src", "alt", "title", "width", "height", "loading"},
@@ -224,10 +225,17 @@ class MarkdownRenderer:
 
     @cached_property
     def _cleaner(self) -> nh3.Cleaner:
+        # Imported when a site with raw HTML first needs it: a fifth of a small build's start.
+        import nh3
+
+        attributes: dict[str, Any] = {
+            **{tag: set(attrs) - OBSOLETE for tag, attrs in nh3.ALLOWED_ATTRIBUTES.items()},
+            **OWN_ATTRIBUTES,
+        }
         return nh3.Cleaner(
-            tags=ALLOWED_TAGS,
+            tags=(nh3.ALLOWED_TAGS - DROPPED_TAGS) | {"section"},
             clean_content_tags={"script", "style"},
-            attributes=ALLOWED_ATTRIBUTES,
+            attributes=attributes,
             tag_attribute_values=TAG_ATTRIBUTE_VALUES,
             attribute_filter=_code_language,
             url_schemes=URL_SCHEMES,

@@ -106,9 +106,14 @@ def read_settings(
     partials = [templates.get(name, "") for name in PARTIALS]
     cards = social_cards(config, theme, content_dir, card_cache, report)
     digest = digest_of(
-        repr(config), repr(theme), drafts, sorted(ids), code_digest(), partials,
+        repr(config),
+        repr(theme),
+        drafts,
+        sorted(ids),
+        code_digest(),
+        partials,
         cards.digest if cards else "",
-    )  # fmt: skip
+    )
     return Settings(config, theme, moment, env, ids, statics, checked, parts, digest, cards)
 
 

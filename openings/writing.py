@@ -11,7 +11,7 @@ from pathlib import Path
 from .cache import BuildCache, PageRecord, still_written
 from .content import ContentLoader
 from .errors import BuildFailed, Report, SiteError
-from .fingerprint import digest_of
+from .fingerprint import reads_digest
 from .graph import page_node
 from .incremental import Work
 from .markdown import MarkdownRenderer
@@ -192,8 +192,7 @@ def _as_tree(
         disk.store_spare(output, previous)
     # What made each page: its entry in the plan and the digests of what it read.
     fingerprints = {
-        rel: digest_of(job.plan[rel], sorted(reads.items()))
-        for rel, reads in rendered.reads.items()
+        rel: reads_digest(job.plan[rel], reads) for rel, reads in rendered.reads.items()
     }
     fingerprints |= {s.dest: statics[s.dest] for s in copies}
     return kept | records(output, fingerprints), changed
