@@ -17,7 +17,8 @@ from pathlib import Path
 
 from .builder import BuildOptions
 from .errors import BuildFailed, Problem
-from .server import LiveState, PreviewServer
+from .live import LiveState
+from .server import PreviewServer
 from .session import BuildSession
 from .urls import Urls
 from .watcher import Watcher

@@ -13,8 +13,8 @@ import pytest
 from conftest import ENVIRON, build, role, tree_digest
 
 from openings.builder import BuildOptions
+from openings.live import LiveEvent
 from openings.preview import Preview
-from openings.server import LiveEvent
 
 TIMEOUT = 15.0
 

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from openings.server import EVENTS, LiveState, PreviewServer, inject
+from openings.live import EVENTS, LiveState, inject
+from openings.server import PreviewServer
 
 
 @pytest.fixture

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 from test_server import request
 
-from openings.server import LiveState, PreviewServer
+from openings.live import LiveState
+from openings.server import PreviewServer
 
 
 @pytest.fixture
