@@ -35,7 +35,7 @@ from urllib.parse import quote
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from build_speed import write_corpus  # noqa: E402
+from build_speed import compile_package, write_corpus  # noqa: E402
 from edits import KINDS, edit, is_open  # noqa: E402
 
 ROOT = HERE.parent
@@ -150,6 +150,7 @@ def main() -> int:
     kinds = KINDS if args.edit == "all" else args.edit.split(",")
     if unknown := set(kinds) - set(KINDS):
         ap.error(f"unknown kinds of edit: {', '.join(sorted(unknown))}")
+    compile_package()
     corpus = args.dir / (f"corpus-{args.n}" if not args.generator else f"shared-corpus-{args.n}")
     if not (corpus / "openings/site.yaml").is_file():
         write_corpus(args.n, corpus, args.generator)

@@ -153,6 +153,8 @@ def check_links(
 ) -> Iterator[Problem]:
     """A warning for each link that leads nowhere: at the line that wrote it."""
     for item in _written(site):
+        if not item.links:
+            continue
         page = _page_file(item)
         for address, line in item.links:
             if (why := targets.problem(address, page, item.ids)) is not None:
