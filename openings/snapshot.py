@@ -18,7 +18,6 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import io
-import operator
 import pickle
 import zlib
 from collections.abc import Callable
@@ -63,9 +62,8 @@ class Shelf:
         for key in removed:
             dirty.setdefault(_shard(key), [])
         for index, keys in self.keys.items():
-            if index not in dirty and not all(
-                map(operator.eq, map(mapping.__getitem__, keys), self.values[index])
-            ):
+            # Lists compare in C, each value first by identity: most are the objects read.
+            if index not in dirty and list(map(mapping.__getitem__, keys)) != self.values[index]:
                 dirty[index] = []
         for index, new in dirty.items():
             keys = [key for key in self.keys.get(index, ()) if key not in removed] + new

@@ -8,6 +8,7 @@ for `settle` seconds, then `on_change` is called once with every path touched.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -53,6 +54,7 @@ class Watcher:
         self.ignore = [p.resolve() for p in ignore]
         self.settle = settle
         self._pending: set[Path] = set()
+        self._last = 0.0  # when the latest event came (time.monotonic)
         self._scheduled: set[Path] = set()
         self._lock = threading.Lock()
         self._wake = threading.Event()
@@ -94,6 +96,7 @@ class Watcher:
         if kept:
             with self._lock:
                 self._pending |= kept
+                self._last = time.monotonic()
             self._wake.set()
 
     def _relevant(self, path: Path) -> bool:
@@ -104,12 +107,13 @@ class Watcher:
             self._wake.wait()
             if self._stop.is_set():
                 return
-            # Wait until no new event has arrived for `settle` seconds.
-            while self._wake.is_set():
-                self._wake.clear()
-                if self._stop.wait(self.settle):
+            # Wait until no new event has arrived for `settle` seconds: counted from the
+            # latest, so the events of one save (opened, modified, closed) wait once.
+            while (quiet := self._last + self.settle - time.monotonic()) > 0:
+                if self._stop.wait(quiet):
                     return
             with self._lock:
                 paths, self._pending = self._pending, set()
+                self._wake.clear()  # an event after this wakes the loop again
             if paths:
                 self.on_change(paths)

@@ -6,6 +6,7 @@ import os
 import queue
 import shutil
 import subprocess
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -137,3 +138,22 @@ def test_ignore_rules():
     assert is_ignored(Path("/site/.git/index"))
     assert is_ignored(Path("/site/output/roles/a/index.html"), [out])
     assert not is_ignored(Path("/site/content/roles/a.md"), [out])
+
+
+def test_a_burst_waits_for_quiet_once_counted_from_its_last_event(tmp_path):
+    """Two writes 0.2 s apart, with a settle of 1 s: one call, 1 s after the second
+    write (not a second full wait because an event came during the first)."""
+    calls: queue.Queue[tuple[float, set[Path]]] = queue.Queue()
+    watcher = Watcher([tmp_path], lambda paths: calls.put((time.monotonic(), paths)), settle=1.0)
+    watcher.start()
+    try:
+        (tmp_path / "a.md").write_text("x")
+        time.sleep(0.2)
+        last = time.monotonic()
+        (tmp_path / "a.md").write_text("y")
+        when, paths = calls.get(timeout=TIMEOUT)
+        assert paths == {tmp_path / "a.md"}
+        assert 0.95 <= when - last < 1.6
+        assert calls.empty()
+    finally:
+        watcher.stop()
