@@ -105,10 +105,11 @@ def write_output(
 
 
 def _in_place(job: Job, store: MemoryStore) -> tuple[Records, list[str]]:
-    """Write into the served folder the files whose bytes changed. The pages a browser has
-    open go first, and the browsers are told to reload them while the rest are made (like
-    Hugo's fast render mode, the lists of a large site wait until after the page in view);
-    if the rest fail, the first pages are put back as they were."""
+    """Write into the served folder the files whose bytes changed. While a browser has a
+    page open, the open pages go first, and the browsers are told to reload them while
+    the rest are made (like Hugo's fast render mode, the lists of a large site wait until
+    after the page in view); if the rest fail, the first pages are put back as they were.
+    With no page open, the browsers are told when the build is done."""
     output, before = job.target.output, store.written
     sink = in_place_sink(output, before)
     statics = static_fingerprints(job.settings.statics)
@@ -117,25 +118,25 @@ def _in_place(job: Job, store: MemoryStore) -> tuple[Records, list[str]]:
     early: dict[str, Sunk] = {}
     undo: dict[str, bytes | None] = {}
     removed: set[str] = set()
-    if store.view is not None and (todo or gone):
-        in_view = store.view.pages()
+    in_view = store.view.pages() if store.view is not None and (todo or gone) else set()
+    if in_view and store.view is not None:
         first, removed = in_view.intersection(todo), in_view & gone
         early = job.render(job.pages(sorted(first)), sink).sunk
         undo = write_first(output, early, removed)
         gone -= removed
         store.view.shown(set(todo) - first | gone)
         todo = [rel for rel in todo if rel not in first]
-    try:
-        rendered = job.render(job.pages(todo), sink)
-    except BaseException:
-        put_back(output, undo)
-        raise
     copies = {
         s: statics[s.dest]
         for s in job.settings.statics
         if before.get(s.dest, PageRecord("", 0, 0)).fingerprint != statics[s.dest]
     }
-    records, changed = put_in_place(output, before, rendered.sunk, gone, copies)
+    try:
+        rendered = job.render(job.pages(todo), sink)
+        records, changed = put_in_place(output, before, rendered.sunk, gone, copies)
+    except BaseException:
+        put_back(output, undo)
+        raise
     records.update((rel, PageRecord(digest, 0, 0)) for rel, (digest, _) in early.items())
     for rel in removed:
         del records[rel]
