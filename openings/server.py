@@ -11,9 +11,11 @@ from __future__ import annotations
 import json
 import mimetypes
 import posixpath
+import sys
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from .live import EVENTS, LiveState, inject
@@ -53,6 +55,12 @@ class PreviewServer(ThreadingHTTPServer):
     def shutdown(self) -> None:
         self.state.close()
         super().shutdown()
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that went away mid-answer is no error of the server's."""
+        if isinstance(sys.exc_info()[1], ConnectionError | TimeoutError):
+            return
+        super().handle_error(request, client_address)
 
 
 class PreviewHandler(BaseHTTPRequestHandler):
