@@ -45,6 +45,7 @@ class LiveState:
             return set(self._open)
 
     def watch(self, rel: str, delta: int) -> None:
+        """A stream of the page `rel` opened (`delta` 1) or ended (-1)."""
         with self._cond:
             self._open[rel] += delta
             if self._open[rel] <= 0:
