@@ -154,8 +154,7 @@ def put_in_place(
         records[static.dest] = PageRecord(fingerprint, 0, 0)
         changed.append(static.dest)
     for rel in sorted(gone):
-        (output / rel).unlink(missing_ok=True)
-        prune(output / rel, output)
+        _remove(output, rel)
         changed.append(rel)
     return records, changed
 
@@ -174,8 +173,7 @@ def write_first(output: Path, sunk: dict[str, Sunk], gone: set[str]) -> dict[str
             replace(output / rel, new[rel])
             sunk[rel] = (sunk[rel][0], None)
         else:
-            (output / rel).unlink(missing_ok=True)
-            prune(output / rel, output)
+            _remove(output, rel)
     return before
 
 
@@ -183,10 +181,15 @@ def put_back(output: Path, before: dict[str, bytes | None]) -> None:
     """Undo `write_first`."""
     for rel, data in before.items():
         if data is None:
-            (output / rel).unlink(missing_ok=True)
-            prune(output / rel, output)
+            _remove(output, rel)
         else:
             replace(output / rel, data)
+
+
+def _remove(output: Path, rel: str) -> None:
+    """Remove a file of a served folder, and the folders it leaves empty."""
+    (output / rel).unlink(missing_ok=True)
+    prune(output / rel, output)
 
 
 def records(output: Path, fingerprints: dict[str, str]) -> dict[str, PageRecord]:

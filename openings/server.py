@@ -127,32 +127,33 @@ class PreviewHandler(BaseHTTPRequestHandler):
         bound = str(self.server.server_address[0])
         return name in LOCAL_HOSTS or name in (bound, f"[{bound}]")
 
+    def parts_of(self, path: str) -> tuple[str, list[str]] | None:
+        """A URL path decoded, and its parts under the prefix; None for a path that is not
+        under it or could climb out of the folder."""
+        try:
+            decoded = unquote(path, errors="strict") if "%" in path else path
+        except UnicodeDecodeError:  # e.g. overlong encodings of "."
+            return None
+        prefix = self.server.prefix
+        if "\x00" in decoded or "\\" in decoded or not decoded.startswith(prefix):
+            return None
+        parts = [p for p in decoded[len(prefix) :].split("/") if p not in ("", ".")]
+        return None if ".." in parts else (decoded, parts)
+
     def files_of(self, path: str) -> set[str]:
         """The files a URL path may name, relative to the served folder (its page, or the
-        page of its folder); none outside it."""
-        try:
-            decoded = unquote(path, errors="strict")
-        except UnicodeDecodeError:
+        page of its folder)."""
+        if (found := self.parts_of(path)) is None:
             return set()
-        prefix = self.server.prefix
-        if not decoded.startswith(prefix):
-            return set()
-        rel = "/".join(p for p in decoded[len(prefix) :].split("/") if p not in ("", "."))
+        rel = "/".join(found[1])
         return {rel, f"{rel}/index.html" if rel else "index.html"}
 
     def resolve(self, path: str) -> tuple[Path | None, str]:
         """The file for a URL path (or None), or a path to redirect to."""
-        try:
-            decoded = unquote(path, errors="strict") if "%" in path else path
-        except UnicodeDecodeError:  # e.g. overlong encodings of "."
+        if (found := self.parts_of(path)) is None:
             return None, ""
-        prefix = self.server.prefix
-        if "\x00" in decoded or "\\" in decoded or not decoded.startswith(prefix):
-            return None, ""
-        parts = [p for p in decoded[len(prefix) :].split("/") if p not in ("", ".")]
-        if any(p == ".." for p in parts):
-            return None, ""
-        root = self.server.root
+        decoded, parts = found
+        prefix, root = self.server.prefix, self.server.root
         try:
             target = root.joinpath(*parts).resolve()
         except (OSError, RuntimeError):
