@@ -179,6 +179,14 @@ def tree_digest(folder: Path) -> dict[str, str]:
     }
 
 
+def fresh(root: Path, tmp: Path) -> dict[str, str]:
+    """The digest of a full build of `root` without any state (into `tmp`/fresh)."""
+    out = tmp / "fresh"
+    shutil.rmtree(out, ignore_errors=True)
+    build(root, output=out, cache=False)
+    return tree_digest(out)
+
+
 @pytest.fixture
 def copy_repo_site(tmp_path: Path) -> Iterator[Callable[[], Path]]:
     """A copy of the repository's content and themes, to edit freely."""

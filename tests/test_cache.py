@@ -7,7 +7,7 @@ import pickle
 import shutil
 from pathlib import Path
 
-from conftest import build, role, tree_digest
+from conftest import build, fresh, role, tree_digest
 
 from openings import cache
 from openings.cache import BuildCache
@@ -22,14 +22,6 @@ def site_of_roles(write_site, n: int = 12) -> Path:
         for i in range(n)
     }
     return write_site(files)
-
-
-def fresh(root: Path, tmp: Path) -> dict[str, str]:
-    """The digest of a full build without any cache."""
-    out = tmp / "fresh"
-    shutil.rmtree(out, ignore_errors=True)
-    build(root, output=out, cache=False)
-    return tree_digest(out)
 
 
 def test_an_unchanged_site_writes_nothing(write_site, tmp_path):

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import ENVIRON, GROUP_CHANGES, Viewer, build, role, tree_digest
+from conftest import ENVIRON, GROUP_CHANGES, Viewer, build, fresh, role, tree_digest
 
 from openings.builder import BuildOptions, BuildResult, build_site
 from openings.errors import BuildFailed
@@ -300,13 +300,6 @@ def site(copy_repo_site) -> Path:
 def edit(root: Path, name: str, change: Callable[[str], str]) -> None:
     path = root / "content/roles" / f"{name}.md"
     path.write_text(change(path.read_text()))
-
-
-def fresh(root: Path, tmp: Path, environ: dict[str, str] = ENVIRON) -> dict[str, str]:
-    out = tmp / "fresh"
-    shutil.rmtree(out, ignore_errors=True)
-    build_site(BuildOptions(root=root, output=out, cache=False), environ=environ)
-    return tree_digest(out)
 
 
 def test_an_output_file_changed_by_hand_is_written_again(site, tmp_path):

@@ -8,9 +8,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ENVIRON, REPO, Viewer, build, many_roles, role, tree_digest
+from conftest import ENVIRON, REPO, Viewer, build, fresh, many_roles, role, tree_digest
 
-from openings.builder import BuildOptions, build_site
+from openings.builder import BuildOptions
 from openings.errors import BuildFailed
 from openings.session import BuildSession
 
@@ -127,13 +127,19 @@ def test_parallel_build_is_byte_identical_to_a_single_process_build(write_site, 
     assert tree_digest(single) == tree_digest(many)
 
 
-def test_serve_writes_the_open_page_and_reloads_it_before_the_lists(write_site, tmp_path):
-    root = write_site({"content/roles/a.md": role("Alpha"), "content/roles/b.md": role("Beta")})
-    served = tmp_path / "served"
+def serving(root: Path, tmp: Path) -> tuple[Path, Viewer, BuildSession]:
+    """`serve`'s session of `root`, built once, with a browser on roles/a/."""
+    served = tmp / "served"
     viewer = Viewer(served, "roles/a/index.html")
     session = BuildSession(BuildOptions(root=root, output=served), ENVIRON, view=viewer)
     session.build()
     viewer.seen.clear()
+    return served, viewer, session
+
+
+def test_serve_writes_the_open_page_and_reloads_it_before_the_lists(write_site, tmp_path):
+    root = write_site({"content/roles/a.md": role("Alpha"), "content/roles/b.md": role("Beta")})
+    served, viewer, session = serving(root, tmp_path)
     path = root / "content/roles/a.md"
     path.write_text(role("Gamma"))
     _, changed = session.build({path})
@@ -142,27 +148,19 @@ def test_serve_writes_the_open_page_and_reloads_it_before_the_lists(write_site, 
     assert {"index.html", "feed.xml"} <= pending and "roles/a/index.html" not in pending
     assert "roles/a/index.html" in changed and "index.html" in changed
     assert b"Gamma" in (served / "index.html").read_bytes()
-    fresh = tmp_path / "fresh"
-    build_site(BuildOptions(root=root, output=fresh, cache=False), environ=ENVIRON)
-    assert tree_digest(served) == tree_digest(fresh)
+    assert tree_digest(served) == fresh(root, tmp_path)
 
 
 def test_serve_removes_an_open_page_that_is_gone_first(write_site, tmp_path):
     root = write_site({"content/roles/a.md": role("Alpha"), "content/roles/b.md": role("Beta")})
-    served = tmp_path / "served"
-    viewer = Viewer(served, "roles/a/index.html")
-    session = BuildSession(BuildOptions(root=root, output=served), ENVIRON, view=viewer)
-    session.build()
-    viewer.seen.clear()
+    served, viewer, session = serving(root, tmp_path)
     (root / "content/roles/a.md").unlink()
     _, changed = session.build({root / "content/roles/a.md"})
     [(on_disk, pending)] = viewer.seen
     assert on_disk == {"roles/a/index.html": None} and "index.html" in pending
     assert "roles/a/index.html" in changed
     assert not (served / "roles/a").exists()
-    fresh = tmp_path / "fresh"
-    build_site(BuildOptions(root=root, output=fresh, cache=False), environ=ENVIRON)
-    assert tree_digest(served) == tree_digest(fresh)
+    assert tree_digest(served) == fresh(root, tmp_path)
 
 
 def test_serve_puts_the_open_page_back_when_the_lists_fail(write_site, tmp_path):
@@ -175,11 +173,7 @@ def test_serve_puts_the_open_page_back_when_the_lists_fail(write_site, tmp_path)
         "{% for r in roles %}{% if r.title == 'Boom' %}{{ 1 // 0 }}{% endif %}{{ r.title }}"
         "{% endfor %}{% endblock %}\n"
     )
-    served = tmp_path / "served"
-    viewer = Viewer(served, "roles/a/index.html")
-    session = BuildSession(BuildOptions(root=root, output=served), ENVIRON, view=viewer)
-    session.build()
-    viewer.seen.clear()
+    served, viewer, session = serving(root, tmp_path)
     before = tree_digest(served)
     path = root / "content/roles/a.md"
     path.write_text(role("Boom"))
