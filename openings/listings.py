@@ -64,10 +64,10 @@ def search_file(site: Site, reader: Reader, memo: Memo) -> bytes:
     """search.json: a compact array, joined from each listed role's part (kept in `memo`).
     It reads the words of each role's text, not the text: an edit of the text that changes
     none of them leaves the file as it was."""
+    listed = reader.listed()
+    roles = list(map(site.role_by_slug.__getitem__, [brief.slug for brief in listed]))
     parts = []
-    for brief in reader.listed():
-        role = site.role_by_slug[brief.slug]
-        words = reader.words(role)
+    for brief, role, words in zip(listed, roles, reader.words_of(roles), strict=True):
         key = search_key(role)
         if (part := memo.get(key)) is None:
             entry = search_entry(brief, words, site)

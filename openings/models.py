@@ -50,9 +50,11 @@ class Salary:
 
 
 class Cached:
-    """A data class with cached properties, which its pickled state leaves out."""
+    """A data class with cached properties, which its pickled state leaves out but for
+    those named in `kept`: small values that cost a pass over many roles to work out."""
 
     _cached: ClassVar[frozenset[str]] = frozenset()  # the names of its cached properties
+    kept: ClassVar[frozenset[str]] = frozenset()
 
     def __init_subclass__(cls, **options: Any) -> None:
         super().__init_subclass__(**options)
@@ -60,7 +62,7 @@ class Cached:
             name
             for klass in cls.__mro__
             for name, value in vars(klass).items()
-            if isinstance(value, cached_property)
+            if isinstance(value, cached_property) and name not in cls.kept
         )
 
     def __getstate__(self) -> dict[str, object]:
@@ -264,6 +266,7 @@ class SiteView:
 class RoleGroup(Cached):
     """What a skill and a team both answer from their roles."""
 
+    kept = frozenset({"newest"})  # the sitemap asks it of every group
     name: str
     roles: tuple[Role, ...]
 

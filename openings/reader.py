@@ -76,6 +76,12 @@ class Reader:
         self.note(("words", role.slug))
         return role.search_words
 
+    def words_of(self, roles: list[Role]) -> list[str]:
+        """`words` of each role, noted in one pass (search.json asks it of every role)."""
+        keys = [("words", role.slug) for role in roles]
+        self.got.update(zip(keys, map(self.facts.__getitem__, keys), strict=True))
+        return [role.search_words for role in roles]
+
     def listed(self) -> tuple[RoleBrief, ...]:
         self.note(LISTED)
         return self.site.listed_briefs
