@@ -5,107 +5,29 @@ make for ten thousand roles and to compare with the last build's; `planned_page`
 the page itself. A page's context is made by a function of a Reader (openings.facts),
 which notes everything it hands out: those notes are the page's dependencies. Every
 page gets `meta`, `site` (read through the Reader) and the globals `config`, `theme`.
+
+Here are the pages of a subject (a role, its card and old addresses, a skill, a team, a
+place, a free page); the pages every site has one of are in openings.site_pages.
 """
 
 from __future__ import annotations
 
 import html
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from . import urls as u
 from .areas import PLACE, REMOTE
 from .assemble import SKILL, TEAM
-from .feeds import BOARDS, announced_closings, board_file
-from .listings import Memo, jobs_file, search_file, sitemap_entries
-from .models import (
-    EMPLOYMENT_LABELS,
-    REMOTE_LABELS,
-    Area,
-    Department,
-    Page,
-    Role,
-    RoleBrief,
-    Site,
-    Skill,
-)
+from .listings import Memo
+from .models import Area, Department, Page, Role, Site, Skill
 from .plan import Entry, has_card, plan
+from .planned import Meta, PlannedPage
 from .reader import Reader
+from .site_pages import SITE_PAGES
 from .structured import faq_page, job_posting
 
 if TYPE_CHECKING:
     from .cards import Cards
-
-TEMPLATES = frozenset(
-    {
-        "index.html",
-        "role.html",
-        "skill.html",
-        "skills.html",
-        "department.html",
-        "place.html",
-        "page.html",
-        "404.html",
-        "feed.xml",
-        "sitemap.xml",
-        "robots.txt",
-    }
-)
-
-
-@dataclass(frozen=True)
-class Meta:
-    """What every page says about itself (title, description, canonical path)."""
-
-    title: str
-    description: str
-    path: str
-    kind: str
-    noindex: bool = False
-    image: str = ""  # a picture for shared links (absolute URL), or "": the site's logo
-    image_alt: str = ""
-
-
-@dataclass(frozen=True)
-class PlannedPage:
-    """One output file: a template and the function that makes its context, or the
-    function that makes its bytes. Both take a Reader."""
-
-    path: str  # the URL path, relative to the site root
-    source: str  # the file it comes from, for messages
-    template: str | None = None
-    context: Callable[[Reader], dict[str, Any]] | None = None
-    data: Callable[[Reader], bytes] | None = None  # for files that are not templates
-
-    @property
-    def output_file(self) -> str:
-        return u.output_file(self.path)
-
-    def full_context(self, reader: Reader) -> dict[str, Any]:
-        assert self.context is not None
-        return {"site": reader.view, **self.context(reader)}
-
-    def bytes(self, reader: Reader) -> bytes:
-        assert self.data is not None
-        return self.data(reader)
-
-
-@dataclass(frozen=True)
-class Choices:
-    """The options of the index's filters: only values some open role has."""
-
-    remote: tuple[tuple[str, str], ...]  # (value, label)
-    types: tuple[tuple[str, str], ...]
-
-
-def filter_choices(roles: Sequence[RoleBrief]) -> Choices:
-    remote = {r.remote for r in roles}
-    types = {t for r in roles for t in r.employment_types}
-    return Choices(
-        tuple((v, label) for v, label in REMOTE_LABELS.items() if v in remote),
-        tuple((v, label) for v, label in EMPLOYMENT_LABELS.items() if v in types),
-    )
 
 
 def plan_pages(site: Site, memo: Memo | None = None) -> list[PlannedPage]:
@@ -167,7 +89,7 @@ def card_alt(reader: Reader, role: Role) -> str:
 
 def card_page(site: Site, role: Role, cards: Cards) -> PlannedPage:
     def data(reader: Reader) -> bytes:
-        from .cards import CardText
+        from .drawing import CardText
 
         # What the card shows, as a query: an edit of anything else (its skills, its
         # team) does not make the card again.
@@ -256,123 +178,3 @@ def free_page(page: Page) -> PlannedPage:
         return {"meta": meta, "page": own, "jsonld": [faq_page(own.faq)] if own.faq else []}
 
     return PlannedPage(page.path, page.source, "page.html", context)
-
-
-def _fixed(
-    template: str,
-    path: str,
-    source: str,
-    meta: Meta,
-    more: Callable[[Reader], dict[str, Any]] | None = None,
-) -> PlannedPage:
-    def context(reader: Reader) -> dict[str, Any]:
-        return {"meta": meta, **(more(reader) if more else {})}
-
-    return PlannedPage(path, source, template, context)
-
-
-def _index(site: Site, memo: Memo) -> PlannedPage:
-    config = site.config
-    meta = Meta(
-        config.title, config.description or f"Open roles at {config.organization}", u.INDEX, "index"
-    )
-
-    def more(reader: Reader) -> dict[str, Any]:
-        roles = reader.listed()
-        return {"roles": roles, "choices": filter_choices(roles)}
-
-    return _fixed("index.html", u.INDEX, "content/roles", meta, more)
-
-
-def _skills(site: Site, memo: Memo) -> PlannedPage:
-    org = site.config.organization
-    meta = Meta("Skills", f"Open roles at {org} by skill", u.SKILLS, "skills")
-    return _fixed("skills.html", u.SKILLS, "content/roles", meta)
-
-
-def _not_found(site: Site, memo: Memo) -> PlannedPage:
-    meta = Meta("Page not found", "This page does not exist.", u.NOT_FOUND, "404", noindex=True)
-    return _fixed("404.html", u.NOT_FOUND, "theme", meta)
-
-
-def _feed(site: Site, memo: Memo) -> PlannedPage:
-    config = site.config
-    meta = Meta(f"{config.title}: open roles", config.description, u.FEED, "feed")
-
-    def more(reader: Reader) -> dict[str, Any]:
-        roles, today = reader.indexable(), reader.today()
-        closed = announced_closings(reader.closed(), today)  # entries marked closed
-        days = [*(r.updated for r in roles), *(r.closed_on for r in closed if r.closed_on)]
-        return {"roles": roles, "closed": closed, "updated": max(days, default=today)}
-
-    return _fixed("feed.xml", u.FEED, "content/roles", meta, more)
-
-
-def _sitemap(site: Site, memo: Memo) -> PlannedPage:
-    meta = Meta("Sitemap", "", u.SITEMAP, "sitemap")
-    return _fixed(
-        "sitemap.xml",
-        u.SITEMAP,
-        "content",
-        meta,
-        lambda reader: {"entries": sitemap_entries(site, reader)},
-    )
-
-
-def _robots(site: Site, memo: Memo) -> PlannedPage:
-    return _fixed("robots.txt", u.ROBOTS, "theme", Meta("robots.txt", "", u.ROBOTS, "robots"))
-
-
-def _jobs(site: Site, memo: Memo) -> PlannedPage:
-    return PlannedPage(
-        u.JOBS_JSON, "content/roles", data=lambda reader: jobs_file(site, reader, memo)
-    )
-
-
-def _search(site: Site, memo: Memo) -> PlannedPage:
-    return PlannedPage(
-        u.SEARCH, "content/roles", data=lambda reader: search_file(site, reader, memo)
-    )
-
-
-def _board(name: str) -> Callable[[Site, Memo], PlannedPage]:
-    """The page kind of a job board's XML feed (site.yaml `feeds:`)."""
-    board = BOARDS[name]
-
-    def page(site: Site, memo: Memo) -> PlannedPage:
-        return PlannedPage(
-            board.path, "content/roles", data=lambda reader: board_file(board, site, reader, memo)
-        )
-
-    return page
-
-
-def _nojekyll(site: Site, memo: Memo) -> PlannedPage:
-    return PlannedPage(".nojekyll", "openings", data=lambda reader: b"")
-
-
-def _cname(site: Site, memo: Memo) -> PlannedPage:
-    data = (site.config.cname + "\n").encode()
-    return PlannedPage("CNAME", site.config.path, data=lambda reader: data)
-
-
-def _indexnow(site: Site, memo: Memo) -> PlannedPage:
-    key = site.config.indexnow_key
-    data = key.encode()
-    return PlannedPage(u.indexnow_key_file(key), site.config.path, data=lambda reader: data)
-
-
-SITE_PAGES: dict[str, Callable[[Site, Memo], PlannedPage]] = {
-    "index": _index,
-    "skills": _skills,
-    "404": _not_found,
-    "feed": _feed,
-    "sitemap": _sitemap,
-    "robots": _robots,
-    "jobs": _jobs,
-    "search": _search,
-    "nojekyll": _nojekyll,
-    "cname": _cname,
-    "indexnow": _indexnow,
-    **{name: _board(name) for name in BOARDS},
-}

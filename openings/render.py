@@ -17,8 +17,8 @@ import jinja2
 from .errors import Problem, Report
 from .facts import SETTINGS, Key, template_key
 from .models import Role, Site
-from .pages import PlannedPage
 from .parallel import MIN_ITEMS, fork_map
+from .planned import PlannedPage
 from .reader import Reader
 from .theme import template_error
 

@@ -23,7 +23,7 @@ from .errors import BuildFailed, Report, SiteError
 from .feeds import xml_text
 from .fingerprint import digest_of, template_digests, template_sources
 from .output import StaticFile, check_output_dir, static_files
-from .pages import TEMPLATES
+from .planned import TEMPLATES
 from .structured import script_json, short_place
 from .theme import PARTIALS, Theme, check_templates, load_theme, make_env, page_ids
 from .urls import ASSETS, skill_key

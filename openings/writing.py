@@ -27,8 +27,9 @@ from .output import (
     static_fingerprints,
     write_first,
 )
-from .pages import PlannedPage, planned_page
+from .pages import planned_page
 from .plan import Plan
+from .planned import PlannedPage
 from .render import Rendered, Renderer, write_error
 from .schema import role_schema
 from .settings import Settings
