@@ -18,7 +18,8 @@ import yaml
 from conftest import ENVIRON, REPO, SITE_YAML, build, html
 
 from openings.html2md import html_to_markdown
-from openings.importer import ImportError_, import_roles
+from openings.importer import import_roles
+from openings.postings import ImportError_
 
 GREENHOUSE = {
     "jobs": [
