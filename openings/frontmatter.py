@@ -9,7 +9,6 @@ mappings is accepted, so no tag can construct an object.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +17,7 @@ from typing import Any
 import yaml
 
 from .errors import Report, SiteError
+from .key_hints import unknown_key
 
 Loader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -240,73 +240,6 @@ class Reader:
 def _reported(key: str, pairs: Mapping[str, Any], lines: Mapping[str, int]) -> bool:
     """True when the key was given but its value was wrong (already an error)."""
     return key in pairs and key in lines and not is_null(pairs[key][1])
-
-
-# Keys that other generators, job boards and their exports use (Jekyll, Hugo, schema.org
-# JobPosting, the Greenhouse, Lever and Ashby APIs), case-folded -> ours.
-KEY_HINTS = {
-    "tags": "skills",
-    "categories": "skills",
-    "keywords": "skills",
-    "technologies": "skills",
-    "url": "apply_url",
-    "apply": "apply_url",
-    "applyurl": "apply_url",
-    "link": "apply_url",
-    "absolute_url": "apply_url",
-    "hostedurl": "apply_url",
-    "joburl": "apply_url",
-    "contract": "employment_type",
-    "type": "employment_type",
-    "employment": "employment_type",
-    "employmenttype": "employment_type",
-    "job_type": "employment_type",
-    "commitment": "employment_type",
-    "created": "date_posted",
-    "date": "date_posted",
-    "posted": "date_posted",
-    "published": "date_posted",
-    "publishdate": "date_posted",
-    "publishedat": "date_posted",
-    "dateposted": "date_posted",
-    "created_at": "date_posted",
-    "closes": "valid_through",
-    "expires": "valid_through",
-    "expirydate": "valid_through",
-    "expiry_date": "valid_through",
-    "deadline": "valid_through",
-    "validthrough": "valid_through",
-    "closing_date": "valid_through",
-    "team": "department",
-    "departments": "department",
-    "locations": "location",
-    "place": "location",
-    "city": "location",
-    "offices": "location",
-    "joblocation": "location",
-    "isremote": "remote",
-    "remote_ok": "remote",
-    "telecommute": "remote",
-    "workplacetype": "remote",
-    "joblocationtype": "remote",
-    "compensation": "salary",
-    "pay": "salary",
-    "basesalary": "salary",
-    "summary": "description",
-    "name": "title",
-    "email": "apply_email",
-    "contact": "apply_email",
-    "redirect_from": "aliases",
-}
-
-
-def unknown_key(name: str, key: str, schema: Mapping[str, Field]) -> str:
-    ours = KEY_HINTS.get(key.casefold())
-    if ours in schema:
-        return f"unknown key {name!r}: Openings calls it {ours!r}"
-    close = difflib.get_close_matches(key, list(schema), n=1, cutoff=0.6)
-    hint = f": did you mean {close[0]!r}?" if close else ""
-    return f"unknown key {name!r}{hint}"
 
 
 def mapping_list(reader: Reader, schema: Mapping[str, Field], where: str) -> Converter:

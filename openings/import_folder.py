@@ -14,6 +14,7 @@ import yaml
 
 from . import frontmatter as fm
 from .errors import SiteError
+from .key_hints import KEY_HINTS
 from .postings import REMOTE, ImportError_, Posting, as_date, as_employment
 from .schema import ROLE_KEYS
 from .urls import slugify
@@ -77,9 +78,9 @@ def _map_keys(values: Mapping[str, Any], posting: Posting) -> None:
     keys = posting.keys
     for raw, value in values.items():
         key = re.sub(r"[\s-]+", "_", str(raw).strip()).casefold()
-        ours = key if key in ROLE_KEYS else FOLDER_KEYS.get(key) or fm.KEY_HINTS.get(key)
+        ours = key if key in ROLE_KEYS else FOLDER_KEYS.get(key) or KEY_HINTS.get(key)
         if ours is None:
-            ours = fm.KEY_HINTS.get(key.replace("_", ""))
+            ours = KEY_HINTS.get(key.replace("_", ""))
         converted = _convert(ours, value, posting) if ours else None
         if converted == "":
             continue  # not taken, and said why

@@ -27,6 +27,7 @@ from .content import ContentLoader
 from .errors import Problem, Report
 from .files import PAGES_DIR, ROLES_DIR, content_files, is_content_name
 from .gitdates import FileDates, file_dates, git_head
+from .making import Maker
 from .markdown import MarkdownRenderer
 from .models import Page, Role, Site
 from .parsing import ParseCache, Parsed
@@ -68,10 +69,11 @@ class Reading:
     reserved: frozenset[str] = field(default_factory=frozenset)
     scan: Scan | None = None  # the files as the build saw them as it started, if it did
 
-    def loader(self, report: Report, dates: FileDates) -> ContentLoader:
-        return ContentLoader(
-            self.root, self.config, self.renderer, report, self.today, dates, self.memory, self.disk
-        )
+    def loader(self, report: Report) -> ContentLoader:
+        return ContentLoader(self.root, self.config, self.renderer, report, self.memory, self.disk)
+
+    def maker(self, report: Report, dates: FileDates) -> Maker:
+        return Maker(self.config, report, self.today, dates)
 
 
 def read_all(reading: Reading, report: Report) -> Content:
@@ -79,7 +81,7 @@ def read_all(reading: Reading, report: Report) -> Content:
     folder = reading.content_dir
     head = git_head(folder)
     dates = file_dates(folder, _tz(reading.config))
-    loader = reading.loader(report, dates)
+    loader, maker = reading.loader(report), reading.maker(report, dates)
     files: dict[str, FileMark] = {}
     problems: dict[str, list[Problem]] = {}
     scheduled: dict[str, dt.date] = {}
@@ -88,8 +90,8 @@ def read_all(reading: Reading, report: Report) -> Content:
     if reading.memory is not None:
         reading.memory.keep_only([*role_files, *page_files])
     with paused():  # millions of objects, all to live as long as the site
-        roles = _roles(reading, loader, role_files, files, problems, reading.jobs, scheduled)
-    pages = _pages(loader, page_files, files, problems)
+        roles = _roles(reading, loader, maker, role_files, files, problems, reading.jobs, scheduled)
+    pages = _pages(loader, maker, page_files, files, problems)
     check_unique(roles, "role", report)
     check_unique(pages, "page", report)
     site = assemble(reading.config, roles, pages, reading.today)
@@ -109,7 +111,7 @@ def read_changes(
     now_head = git_head(folder)
     now_dates = dates if now_head == head else file_dates(folder, _tz(reading.config))
     roles_dir = folder / ROLES_DIR
-    loader = reading.loader(report, now_dates)
+    loader, maker = reading.loader(report), reading.maker(report, now_dates)
     candidates = _candidates(loader, roles_dir, marks, hint, reading.scan)
     candidates |= {roles_dir / name for name in _redated(dates, now_dates)}
     files, problems = dict(marks), dict(before.problems)
@@ -126,7 +128,7 @@ def read_changes(
             gone.append(old)
         if is_content_name(path.name) and path.is_file():
             changed.append(path)
-    new = _roles(reading, loader, changed, files, problems, 1, scheduled)
+    new = _roles(reading, loader, maker, changed, files, problems, 1, scheduled)
     kept = dict(last.role_by_slug)
     for role in gone:
         if kept.get(role.slug) is role:
@@ -142,7 +144,7 @@ def read_changes(
     for page in last.pages:
         files.pop(page.source, None)
         problems.pop(page.source, None)
-    pages = _pages(loader, content_files(folder / PAGES_DIR), files, problems)
+    pages = _pages(loader, maker, content_files(folder / PAGES_DIR), files, problems)
     check_unique(pages, "page", report)
     site, touched = reassemble(last, gone, new, tuple(sorted(pages, key=lambda p: p.slug)))
     return Content(
@@ -235,6 +237,7 @@ def _redated(before: FileDates, now: FileDates) -> set[str]:
 def _roles(
     reading: Reading,
     loader: ContentLoader,
+    maker: Maker,
     paths: Sequence[Path],
     files: dict[str, FileMark],
     problems: dict[str, list[Problem]],
@@ -245,7 +248,7 @@ def _roles(
     A role posted on a day still to come is a draft until then, noted in `scheduled`."""
 
     def make(path: Path, parsed: Parsed) -> Role | None:
-        role = loader.role(path, parsed)
+        role = maker.role(path, parsed)
         if role is not None:
             loader.report.problems.extend(role_problems(role, reading.config, reading.today))
         return role
@@ -257,11 +260,12 @@ def _roles(
 
 def _pages(
     loader: ContentLoader,
+    maker: Maker,
     paths: Sequence[Path],
     files: dict[str, FileMark],
     problems: dict[str, list[Problem]],
 ) -> list[Page]:
-    return list(_read_each(loader, paths, page_schema, 1, loader.page, files, problems))
+    return list(_read_each(loader, paths, page_schema, 1, maker.page, files, problems))
 
 
 def _read_each(

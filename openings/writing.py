@@ -14,6 +14,7 @@ from .errors import BuildFailed, Report, SiteError
 from .fingerprint import reads_digest
 from .graph import page_node
 from .incremental import Work
+from .making import Maker
 from .markdown import MarkdownRenderer
 from .models import Role, Site
 from .output import (
@@ -209,23 +210,16 @@ def _text_reader(
         return None
     config = settings.config
     renderer = MarkdownRenderer(config.urls, config.raw_html, settings.page_ids)
-    loader = ContentLoader(
-        target.root,
-        config,
-        renderer,
-        Report(target.root),
-        settings.today,
-        last.content.dates,
-        None,
-        target.store.disk,
-    )
+    report = Report(target.root)
+    loader = ContentLoader(target.root, config, renderer, report, None, target.store.disk)
+    maker = Maker(config, report, settings.today, last.content.dates)
 
     def full(role: Role) -> Role:
         if role.body_html or role.faq or "without_text" not in role.__dict__:
             return role
         path = target.root / role.source
         [(parsed, _, _)] = loader.parse_each([path], role_schema, 1)
-        whole = loader.role(path, parsed) if parsed else None
+        whole = maker.role(path, parsed) if parsed else None
         if whole is None or whole.digest != role.digest:
             raise SiteError(
                 role.source, 1, "the file changed while the site was built; build again"
