@@ -19,20 +19,8 @@ from typing import Any
 from .areas import area_keys, make_areas
 from .config import SiteConfig
 from .errors import Report
-from .models import (
-    KINDS,
-    PLACE,
-    SKILL,
-    TEAM,
-    Area,
-    Department,
-    Page,
-    Role,
-    RoleBrief,
-    RoleGroup,
-    Site,
-    Skill,
-)
+from .models import KINDS, PLACE, SKILL, TEAM, Area, Department, Role, RoleBrief, RoleGroup, Skill
+from .site import Page, Site
 from .urls import skill_key, skill_slug, slugify
 
 

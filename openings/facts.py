@@ -23,7 +23,8 @@ from collections.abc import Iterator, Sequence
 
 from .assemble import KINDS, Touched, group_key, role_order
 from .fingerprint import digest_of
-from .models import Role, RoleGroup, Site, SiteView
+from .models import Role, RoleGroup
+from .site import Site, SiteView
 
 Key = tuple[str, ...]
 Facts = dict[Key, str]

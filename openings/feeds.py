@@ -23,9 +23,10 @@ from . import urls as u
 from .dates import end_of_day, iso_datetime, start_of_day
 from .i18n import format_money
 from .listings import Memo
-from .models import Role, RoleBrief, Site
+from .models import Role, RoleBrief
 from .places import Place, country_name, region_code
 from .reader import Reader
+from .site import Site
 from .structured import role_place
 
 ANNOUNCED = dt.timedelta(days=30)  # how long the Atom feed keeps a closed role's entry

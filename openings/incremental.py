@@ -25,9 +25,9 @@ from .facts import (
     update_facts,
 )
 from .graph import Graph, page_node
-from .models import Site
 from .plan import Planned
 from .reader import Reader
+from .site import Site
 from .sources import Content
 from .state import LastBuild
 

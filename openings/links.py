@@ -23,7 +23,8 @@ from urllib.parse import unquote, urlsplit
 import jinja2
 
 from .errors import Problem
-from .models import Page, Role, Site
+from .models import Role
+from .site import Page, Site
 
 Link = tuple[str, int]  # (the address as written, its line in the file)
 

@@ -12,9 +12,10 @@ from . import urls as u
 from .areas import area_keys
 from .assemble import KINDS
 from .i18n import format_salary
-from .models import Role, RoleBrief, Site
+from .models import Role, RoleBrief
 from .reader import Reader
 from .search import search_text, text_words
+from .site import Site
 from .structured import job_entry, jobs_json
 
 Memo = dict[tuple[str, ...], Any]  # roles' parts of files, by (file, role digest, ...)

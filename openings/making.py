@@ -18,10 +18,11 @@ from .dates import is_closed
 from .errors import Report
 from .files import PAGES_DIR, ROLES_DIR
 from .gitdates import FileDates
-from .models import FaqEntry, Page, Role
+from .models import FaqEntry, Role
 from .parsing import Parsed
 from .places import Place
 from .schema import REMOTE_WORDS
+from .site import Page
 from .urls import RESERVED, skill_display, skill_key, slugify
 
 

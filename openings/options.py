@@ -9,8 +9,8 @@ from typing import Any
 
 from .config import parse_base_url
 from .errors import Problem, UsageError
-from .models import Site
 from .parallel import default_jobs
+from .site import Site
 
 CACHE_DIR = ".openings-cache"
 

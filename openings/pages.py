@@ -19,10 +19,11 @@ from . import urls as u
 from .areas import PLACE, REMOTE
 from .assemble import SKILL, TEAM
 from .listings import Memo
-from .models import Area, Department, Page, Role, Site, Skill
+from .models import Area, Department, Role, Skill
 from .plan import Entry, has_card, plan
 from .planned import Meta, PlannedPage
 from .reader import Reader
+from .site import Page, Site
 from .site_pages import SITE_PAGES
 from .structured import faq_page, job_posting
 

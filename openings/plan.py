@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from . import urls as u
 from .areas import PLACE
 from .assemble import KINDS, Touched, group_key
-from .models import Role, RoleGroup, Site
+from .models import Role, RoleGroup
+from .site import Site
 
 Entry = tuple[str, str]  # (kind, subject): what makes an output file
 Plan = dict[str, Entry]  # output file -> its entry

@@ -18,7 +18,8 @@ from .areas import PLACE, REMOTE, location_keys
 from .assemble import SKILL, TEAM, group_key
 from .facts import CLOSED, DATED, INDEXABLE, LISTED, PAGES, TODAY, VIEW_PARTS, Key
 from .fingerprint import digest_of
-from .models import Page, Role, RoleBrief, RoleGroup, Site
+from .models import Role, RoleBrief, RoleGroup
+from .site import Page, Site
 from .urls import skill_display, skill_key
 
 

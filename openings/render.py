@@ -16,10 +16,11 @@ import jinja2
 
 from .errors import Problem, Report
 from .facts import SETTINGS, Key, template_key
-from .models import Role, Site
+from .models import Role
 from .parallel import MIN_ITEMS, fork_map
 from .planned import PlannedPage
 from .reader import Reader
+from .site import Site
 from .theme import template_error
 
 Sink = Callable[[str, bytes], Any]  # (output file, bytes) -> what to remember of it

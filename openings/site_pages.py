@@ -11,9 +11,10 @@ from typing import Any
 from . import urls as u
 from .feeds import BOARDS, announced_closings, board_file
 from .listings import Memo, jobs_file, search_file, sitemap_entries
-from .models import EMPLOYMENT_LABELS, REMOTE_LABELS, RoleBrief, Site
+from .models import EMPLOYMENT_LABELS, REMOTE_LABELS, RoleBrief
 from .planned import Meta, PlannedPage
 from .reader import Reader
+from .site import Site
 
 
 @dataclass(frozen=True)

@@ -29,9 +29,10 @@ from .files import PAGES_DIR, ROLES_DIR, content_files, is_content_name
 from .gitdates import FileDates, file_dates, git_head
 from .making import Maker
 from .markdown import MarkdownRenderer
-from .models import Page, Role, Site
+from .models import Role
 from .parsing import ParseCache, Parsed
 from .schema import page_schema, role_schema
+from .site import Page, Site
 
 T = TypeVar("T")
 FileMark = tuple[int, int, int, str]  # size, mtime (ns), inode, and the key of its bytes

@@ -13,10 +13,10 @@ from .cache import BuildCache, PageRecord
 from .facts import Facts
 from .graph import Graph
 from .listings import Memo
-from .models import Site
 from .options import BuildResult
 from .parsing import ParseCache
 from .plan import Plan
+from .site import Site
 from .sources import Content
 from .theme import MemoryBytecodeCache
 

@@ -15,9 +15,10 @@ from markupsafe import Markup
 
 from .config import SiteConfig
 from .dates import end_of_day, iso_datetime, start_of_day
-from .models import FaqEntry, Role, RoleBrief, Site
+from .models import FaqEntry, Role, RoleBrief
 from .places import Place, country_code, country_name, home_country, parse_place
 from .rules import Finding
+from .site import Site
 
 GOOGLE_EMPLOYMENT = {
     "full-time": "FULL_TIME",

@@ -16,7 +16,7 @@ from .graph import page_node
 from .incremental import Work
 from .making import Maker
 from .markdown import MarkdownRenderer
-from .models import Role, Site
+from .models import Role
 from .output import (
     Sunk,
     finish_tree,
@@ -34,6 +34,7 @@ from .planned import PlannedPage
 from .render import Rendered, Renderer, write_error
 from .schema import role_schema
 from .settings import Settings
+from .site import Site
 from .sources import Content
 from .state import LastBuild, MemoryStore, Store
 from .tree import NextTree, Writer

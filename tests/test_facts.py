@@ -13,12 +13,12 @@ from conftest import ENVIRON, GROUP_CHANGES, build
 from openings.errors import Report
 from openings.facts import QUERIES, Facts, Key, facts_of
 from openings.incremental import settings_facts
-from openings.models import Site
 from openings.pages import planned_page
 from openings.plan import plan
 from openings.reader import Reader
 from openings.render import Renderer
 from openings.settings import read_settings
+from openings.site import Site
 
 Pages = dict[str, tuple[bytes | None, dict[Key, str]]]
 
