@@ -13,8 +13,9 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .cache import BuildCache, Scan, inputs_digest
+from .cache import BuildCache
 from .config import load_config, site_moment
+from .digests import Scan, inputs_digest
 from .errors import Report, SiteError, UsageError
 from .gitdates import git_head
 from .options import CACHE_DIR, BuildOptions, BuildResult

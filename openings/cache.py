@@ -18,13 +18,10 @@ import os
 import pickle
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from . import __version__
-from .markdown import ENGINE
+from .digests import code_digest
 
 FORMAT = "1"
 ALLOWED = {
@@ -260,66 +257,6 @@ def _records(pages: Any) -> dict[str, PageRecord]:
         return {rel: PageRecord(*record) for rel, record in pages.items()}
     except (TypeError, AttributeError, ValueError):
         return {}
-
-
-Scan = dict[str, dict[str, os.stat_result]]  # absolute folder -> file name -> its stat
-
-
-def inputs_digest(
-    folders: list[Path],
-    *settings: object,
-    skip: Path | None = None,
-    by_content: bool = False,
-    scan: Scan | None = None,
-) -> str:
-    """Everything a build reads, by the names, sizes and times of its files: equal digests
-    mean an unchanged site (a `git checkout` or an editor changes a file's time).
-
-    `skip` leaves out a folder (and what it holds); `by_content` digests the files' bytes
-    instead of their times, so that a fresh checkout of the same files gives the same
-    digest (for a few files, not thousands). `scan`, when given, is filled with what was
-    seen, so that the build need not look at the files again.
-    """
-    h = hashlib.blake2b(digest_size=20)
-    h.update(f"{FORMAT}:{code_digest()}:{settings!r}".encode())
-    for folder in folders:
-        h.update(b"\0" + str(folder).encode())
-        for dirpath, dirnames, filenames in os.walk(folder):
-            if skip is not None and Path(dirpath) == skip:
-                dirnames.clear()
-                continue
-            dirnames.sort()
-            seen = scan.setdefault(os.path.abspath(dirpath), {}) if scan is not None else {}
-            for name in sorted(filenames):
-                path = os.path.join(dirpath, name)
-                try:
-                    if by_content:
-                        with open(path, "rb") as f:
-                            h.update(
-                                f"{path}:".encode() + hashlib.file_digest(f, "blake2b").digest()
-                            )
-                        continue
-                    st = seen[name] = os.stat(path)
-                except OSError:
-                    continue
-                h.update(f"{path}:{st.st_size}:{st.st_mtime_ns}:{st.st_ino}".encode())
-    return h.hexdigest()
-
-
-@lru_cache(maxsize=1)
-def code_digest() -> str:
-    """What parsing depends on besides the file: this code and the libraries it uses."""
-    h = hashlib.blake2b(digest_size=16)
-    h.update(f"{__version__}:{ENGINE}".encode())
-    here = Path(__file__).parent
-    for source in sorted([*here.glob("*.py"), *here.glob("data/*.json")]):
-        h.update(source.name.encode() + source.read_bytes())
-    for lib in ("cmarkgfm", "nh3", "pyyaml", "babel"):
-        try:
-            h.update(f"{lib}={metadata.version(lib)}".encode())
-        except metadata.PackageNotFoundError:
-            h.update(lib.encode())
-    return h.hexdigest()
 
 
 def all_written(output: Path, pages: dict[str, PageRecord]) -> bool:

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
 FOOTNOTE = ("ref", "backref", "backref-idx")  # cmark-gfm's data-footnote-* attributes
 
-ENGINE = f"cmark-gfm {cmark.version()}"  # part of every cache key (see openings.cache)
+ENGINE = f"cmark-gfm {cmark.version()}"  # part of every cache key (see openings.digests)
 
 MAX_TEXT = 256 * 1024  # characters of Markdown in one body or answer
 

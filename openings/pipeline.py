@@ -16,9 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .cache import BuildCache, Scan
+from .cache import BuildCache
 from .checks import closing_soon, site_problems
 from .collector import frozen, long_lived
+from .digests import Scan
 from .errors import Problem, Report, SiteError
 from .files import ROLES_DIR
 from .incremental import Work, plan_work
@@ -45,7 +46,7 @@ class Build:
     store: Store | None
     environ: Mapping[str, str]
     progress: Callable[[str], None] | None = None
-    scan: Scan | None = None  # what the builder saw of the files (cache.inputs_digest)
+    scan: Scan | None = None  # what the builder saw of the files (digests.inputs_digest)
     work: Work | None = None
 
     def say(self, what: str) -> None:

@@ -16,9 +16,9 @@ from zoneinfo import ZoneInfo
 import jinja2
 
 from . import i18n
-from .cache import code_digest
 from .config import SiteConfig, load_config, site_moment
 from .dates import iso_datetime, start_of_day
+from .digests import code_digest
 from .errors import BuildFailed, Report, SiteError
 from .feeds import xml_text
 from .fingerprint import digest_of, template_digests, template_sources

@@ -19,11 +19,12 @@ from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from .assemble import Touched, assemble, check_unique, reassemble
-from .cache import BuildCache, Scan
+from .cache import BuildCache
 from .checks import role_problems
 from .collector import paused
 from .config import SiteConfig
 from .content import ContentLoader
+from .digests import Scan
 from .errors import Problem, Report
 from .files import PAGES_DIR, ROLES_DIR, content_files, is_content_name
 from .gitdates import FileDates, file_dates, git_head

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from conftest import build, fresh, role, tree_digest
 
-from openings import cache
+from openings import digests
 from openings.cache import BuildCache
 from openings.markdown import MarkdownRenderer
 
@@ -174,9 +174,9 @@ def test_a_cache_from_another_markdown_engine_is_never_trusted(write_site, monke
     site_yaml.write_text(site_yaml.read_text().replace("title: ", "title: New ", 1))
     build(root)  # a whole build, every role from the cache
     assert rendered == []
-    request.addfinalizer(cache.code_digest.cache_clear)
-    monkeypatch.setattr(cache, "ENGINE", "cmark-gfm 0.0.0.gfm.0")
-    cache.code_digest.cache_clear()
+    request.addfinalizer(digests.code_digest.cache_clear)
+    monkeypatch.setattr(digests, "ENGINE", "cmark-gfm 0.0.0.gfm.0")
+    digests.code_digest.cache_clear()
     site_yaml.write_text(site_yaml.read_text().replace("title: New ", "title: Newer ", 1))
     build(root)
     assert len(rendered) == 12  # every role rendered again by the engine of this build
