@@ -16,40 +16,23 @@ from .markdown import ENGINE
 Scan = dict[str, dict[str, os.stat_result]]  # absolute folder -> file name -> its stat
 
 
-def inputs_digest(
-    folders: list[Path],
-    *settings: object,
-    skip: Path | None = None,
-    by_content: bool = False,
-    scan: Scan | None = None,
-) -> str:
+def inputs_digest(folders: list[Path], *settings: object, scan: Scan | None = None) -> str:
     """Everything a build reads, by the names, sizes and times of its files: equal digests
     mean an unchanged site (a `git checkout` or an editor changes a file's time).
 
-    `skip` leaves out a folder (and what it holds); `by_content` digests the files' bytes
-    instead of their times, so that a fresh checkout of the same files gives the same
-    digest (for a few files, not thousands). `scan`, when given, is filled with what was
-    seen, so that the build need not look at the files again.
+    `scan`, when given, is filled with what was seen, so that the build need not look at
+    the files again.
     """
     h = hashlib.blake2b(digest_size=20)
     h.update(f"{code_digest()}:{settings!r}".encode())
     for folder in folders:
         h.update(b"\0" + str(folder).encode())
         for dirpath, dirnames, filenames in os.walk(folder):
-            if skip is not None and Path(dirpath) == skip:
-                dirnames.clear()
-                continue
             dirnames.sort()
             seen = scan.setdefault(os.path.abspath(dirpath), {}) if scan is not None else {}
             for name in sorted(filenames):
                 path = os.path.join(dirpath, name)
                 try:
-                    if by_content:
-                        with open(path, "rb") as f:
-                            h.update(
-                                f"{path}:".encode() + hashlib.file_digest(f, "blake2b").digest()
-                            )
-                        continue
                     st = seen[name] = os.stat(path)
                 except OSError:
                     continue
