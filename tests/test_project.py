@@ -131,3 +131,15 @@ def test_the_package_type_checks():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Success: no issues found" in result.stdout
+
+
+MODULE_LINES = 310  # "about 300": a module past it is doing more than one job
+
+
+def test_each_module_of_the_package_stays_about_300_lines():
+    long = {
+        path.name: lines
+        for path in sorted((REPO / "openings").glob("*.py"))
+        if (lines := len(path.read_text().splitlines())) > MODULE_LINES
+    }
+    assert not long, f"split these modules by job: {long}"
