@@ -45,7 +45,7 @@ class Renderer:
     full: Callable[[Role], Role] | None  # a role with its text, when the site has none
     root: Path  # the project, for messages
     output: Path
-    parts: dict[tuple[str, ...], Any] | None = None  # the memo of roles' parts (pages.Memo)
+    parts: dict[tuple[str, ...], Any] | None = None  # the memo of roles' parts (listings.Memo)
 
     def render(self, page: PlannedPage, report: Report) -> tuple[bytes | None, Reader]:
         reader = Reader(self.site, self.facts if self.facts is not None else _Anything(), self.full)

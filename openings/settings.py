@@ -43,7 +43,7 @@ class Settings:
     page_ids: frozenset[str]  # the ids the theme's templates write
     statics: list[StaticFile]
     checked: Checked  # the templates, checked: their key and digests
-    parts: dict[tuple[str, ...], Any]  # roles' parts of lists, rendered once (pages.Memo)
+    parts: dict[tuple[str, ...], Any]  # roles' parts of lists, rendered once (listings.Memo)
     digest: str
     cards: Cards | None = None  # with `social_cards: true`: how the roles' cards look
 

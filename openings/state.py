@@ -30,7 +30,7 @@ class LastBuild:
     facts: Facts
     graph: Graph
     plan: Plan
-    parts: Memo = field(default_factory=dict)  # roles' parts of lists (pages.Memo)
+    parts: Memo = field(default_factory=dict)  # roles' parts of lists (listings.Memo)
     templates: tuple[str, dict[str, str]] = ("", {})  # as checked (Settings.checked)
     without_text: bool = False  # read from disk: the roles have no body or FAQ
 
