@@ -162,8 +162,14 @@ def main() -> int:
             str(args.dir / f"out-openings-{n}"),
         ]
         cold_cmd = [*ours_cmd, "--no-cache"]  # a cold build: no cache to help it
-        hugo_cmd = ["hugo", "--quiet", "--source", str(corpus / "hugo"), "--destination",
-                    str(args.dir / f"out-hugo-{n}")]  # fmt: skip
+        hugo_cmd = [
+            "hugo",
+            "--quiet",
+            "--source",
+            str(corpus / "hugo"),
+            "--destination",
+            str(args.dir / f"out-hugo-{n}"),
+        ]
         ours, theirs = [], []
         if not args.smoke:  # one warm-up of each: the corpus into the page cache
             run(cold_cmd, args.dir / f"out-openings-{n}")

@@ -59,11 +59,37 @@ NOUNS = [
     "Architect",
 ]
 LEVELS = ["Junior", "", "", "Senior", "Staff", "Principal"]
-SKILLS = [f"{base}{suffix}" for base in (
-    "Python", "Go", "Rust", "Java", "Kotlin", "TypeScript", "React", "SQL", "Kafka", "Docker",
-    "Terraform", "AWS", "Figma", "Excel", "SEO", "Salesforce", "Negotiation", "Accounting",
-    "GDPR", "Scrum", "Linux", "C", "C++", "C#", "Node.js")
-    for suffix in ("", " Advanced", " Basics", " Ops", " Testing", " Design")]  # fmt: skip
+SKILLS = [
+    f"{base}{suffix}"
+    for base in (
+        "Python",
+        "Go",
+        "Rust",
+        "Java",
+        "Kotlin",
+        "TypeScript",
+        "React",
+        "SQL",
+        "Kafka",
+        "Docker",
+        "Terraform",
+        "AWS",
+        "Figma",
+        "Excel",
+        "SEO",
+        "Salesforce",
+        "Negotiation",
+        "Accounting",
+        "GDPR",
+        "Scrum",
+        "Linux",
+        "C",
+        "C++",
+        "C#",
+        "Node.js",
+    )
+    for suffix in ("", " Advanced", " Basics", " Ops", " Testing", " Design")
+]
 WORDS = """we build reliable software for customers across Europe and care about clear
 writing honest feedback sustainable pace and shipping work we are proud of while
 learning from every release and measuring outcomes rather than output""".split()  # noqa: SIM905
@@ -100,26 +126,38 @@ def make_role(i: int, rng: random.Random) -> dict:
     body += ["", "## About us", "", paragraph(rng, 6), ""]
     return {
         "slug": f"{re.sub(r'[^a-z0-9]+', '-', title.lower())}-{i:05d}",
-        "title": title, "department": dept, "location": rng.choice(CITIES),
+        "title": title,
+        "department": dept,
+        "location": rng.choice(CITIES),
         "remote": rng.choice(["onsite", "hybrid", "remote"]),
         "employment_type": rng.choice(EMPLOYMENT),
         "salary": (rng.randrange(40, 150) * 1000, rng.randrange(150, 200) * 1000),
         "skills": rng.sample(SKILLS, rng.randint(3, 8)),
-        "date_posted": posted, "valid_through": posted + dt.timedelta(days=4 * 365),
+        "date_posted": posted,
+        "valid_through": posted + dt.timedelta(days=4 * 365),
         "faq": [(sentence(rng, 6)[:-1] + "?", paragraph(rng, 3)) for _ in range(rng.randint(3, 5))],
         "body": "\n".join(body),
-    }  # fmt: skip
+    }
 
 
 def front_matter(role: dict) -> str:
-    lines = [f'title: "{role["title"]}"', f'department: "{role["department"]}"',
-             f'location: "{role["location"]}"', f"remote: {role['remote']}",
-             f"employment_type: {role['employment_type']}",
-             f"salary:\n  min: {role['salary'][0]}\n  max: {role['salary'][1]}\n"
-             "  currency: EUR\n  period: year", "skills:"]  # fmt: skip
+    lines = [
+        f'title: "{role["title"]}"',
+        f'department: "{role["department"]}"',
+        f'location: "{role["location"]}"',
+        f"remote: {role['remote']}",
+        f"employment_type: {role['employment_type']}",
+        f"salary:\n  min: {role['salary'][0]}\n  max: {role['salary'][1]}\n"
+        "  currency: EUR\n  period: year",
+        "skills:",
+    ]
     lines += [f'  - "{s}"' for s in role["skills"]]
-    lines += [f"date_posted: {role['date_posted']}", f"valid_through: {role['valid_through']}",
-              f"apply_url: https://jobs.example.com/apply/{role['slug']}", "faq:"]  # fmt: skip
+    lines += [
+        f"date_posted: {role['date_posted']}",
+        f"valid_through: {role['valid_through']}",
+        f"apply_url: https://jobs.example.com/apply/{role['slug']}",
+        "faq:",
+    ]
     for q, a in role["faq"]:
         lines += [f'  - question: "{q}"', f'    answer: "{a}"']
     return "\n".join(lines)

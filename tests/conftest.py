@@ -91,8 +91,13 @@ def many_roles(root: Path, n: int, long_titles: bool = False) -> None:
     (realistic titles and file names, every role open)."""
     rng = random.Random(n)
     levels = ["Junior", "Senior", "Staff", "Principal", "Lead"]
-    nouns = ["Backend Engineer", "Technical Product Manager", "Customer Success Manager",
-             "Site Reliability Engineer", "Data Scientist"]  # fmt: skip
+    nouns = [
+        "Backend Engineer",
+        "Technical Product Manager",
+        "Customer Success Manager",
+        "Site Reliability Engineer",
+        "Data Scientist",
+    ]
     skills = ["Python", "Go", "SQL", "C++", "C#", "Node.js", "node.js", "Figma", "Excel", "Rust"]
     for i in range(n):
         faq = "\n".join(
@@ -101,12 +106,14 @@ def many_roles(root: Path, n: int, long_titles: bool = False) -> None:
         )
         title = f"{rng.choice(levels)} {rng.choice(nouns)} {i}" if long_titles else f"Role {i}"
         text = role(
-            title, location="Berlin, Germany", department=rng.choice(["Sales", "Data", "R&D"]),
+            title,
+            location="Berlin, Germany",
+            department=rng.choice(["Sales", "Data", "R&D"]),
             skills="[" + ", ".join(f"'{s}'" for s in rng.sample(skills, 3)) + "]",
             date_posted=f"2026-{rng.randint(1, 11):02d}-{rng.randint(1, 28):02d}",
             valid_through="2027-12-31" if long_titles else rng.choice(["2026-01-01", "2027-12-31"]),
             body=f"Intro {i}.\n\n## Tasks\n\n- one\n- two\n\n| a | b |\n|---|---|\n| {i} | x |",
-        )  # fmt: skip
+        )
         if faq:
             text = text.replace("\n---\n", f"\nfaq:\n{faq}\n---\n", 1)
         name = f"{title.lower().replace(' ', '-')}.md" if long_titles else f"role-{i}.md"

@@ -163,8 +163,10 @@ def test_without_a_token_google_is_not_asked(endpoint):
 
 
 def test_the_build_publishes_the_key_file(write_site):
-    root = write_site({"content/roles/a.md": "---\ntitle: A\n---\nText.\n"},
-                      site_yaml=SITE_YAML + f"indexnow_key: {KEY}\n")  # fmt: skip
+    root = write_site(
+        {"content/roles/a.md": "---\ntitle: A\n---\nText.\n"},
+        site_yaml=SITE_YAML + f"indexnow_key: {KEY}\n",
+    )
     build(root)
     assert (root / f"output/{KEY}.txt").read_text() == KEY
     sitemap = (root / "output/sitemap.xml").read_text()
@@ -190,9 +192,17 @@ def test_the_announce_command_reports_both_and_exits_0_when_they_fail(
     monkeypatch.setenv(announce.GOOGLE_TOKEN, TOKEN)
     endpoint.status = 500
     code = main(
-        ["announce", str(changes), "--indexnow-endpoint", endpoint.url,
-         "--google-endpoint", closed_port(), "--timeout", "2"]
-    )  # fmt: skip
+        [
+            "announce",
+            str(changes),
+            "--indexnow-endpoint",
+            endpoint.url,
+            "--google-endpoint",
+            closed_port(),
+            "--timeout",
+            "2",
+        ]
+    )
     out = capsys.readouterr().out
     assert code == 0  # announcing never fails the deploy
     assert "IndexNow: 127.0.0.1:" in out and "answered 500" in out

@@ -61,11 +61,20 @@ def visible_titles(page: Page) -> list[str]:
     return page.locator(".role-card:visible .role-card__title a").all_inner_texts()
 
 
-BERLIN = ["Frontend Engineer", "Integration Engineer (.NET)", "Working Student, Marketing",
-          "Senior Backend Developer"]  # fmt: skip
-FULL_TIME = ["Data Engineer", "Frontend Engineer", "Product Designer",
-             "Senior Backend Developer", "Customer Success Manager, Benelux",
-             "Firmware Engineer, Fleet Telematics"]  # fmt: skip
+BERLIN = [
+    "Frontend Engineer",
+    "Integration Engineer (.NET)",
+    "Working Student, Marketing",
+    "Senior Backend Developer",
+]
+FULL_TIME = [
+    "Data Engineer",
+    "Frontend Engineer",
+    "Product Designer",
+    "Senior Backend Developer",
+    "Customer Success Manager, Benelux",
+    "Firmware Engineer, Fleet Telematics",
+]
 
 
 @pytest.mark.parametrize(

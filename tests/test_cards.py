@@ -93,9 +93,13 @@ def test_cards_are_kept_by_content_and_drawn_again_when_it_changes(write_site, m
     )
     build(root, cache=True)  # nothing changed
     (root / "content/roles/a.md").write_text(
-        role("Data Engineer", location="'Berlin, Germany'", body="New text, same card.",
-             salary="{min: 60000, max: 70000, currency: EUR, period: year}")
-    )  # fmt: skip
+        role(
+            "Data Engineer",
+            location="'Berlin, Germany'",
+            body="New text, same card.",
+            salary="{min: 60000, max: 70000, currency: EUR, period: year}",
+        )
+    )
     build(root)
     assert drawn == []  # the text is not on the card
     (root / "content/site.yaml").write_text(

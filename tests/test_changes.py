@@ -109,10 +109,13 @@ def test_a_pull_request_lists_what_candidates_will_see_change(repo):
     assert f"{base}roles/old-name/ → {base}roles/support-engineer/" in text
     assert "| title | Data Engineer | Senior Data Engineer |" in text
     assert as_json(changes)["announce"] == {
-        "updated": [base + "roles/data-engineer/", base + "roles/new-role/",
-                    base + "roles/support-engineer/"],
+        "updated": [
+            base + "roles/data-engineer/",
+            base + "roles/new-role/",
+            base + "roles/support-engineer/",
+        ],
         "deleted": [base + "roles/closing/", base + "roles/designer/", base + "roles/old-name/"],
-    }  # fmt: skip
+    }
 
 
 def test_an_edit_of_a_role_s_text_alone_is_named(write_site):

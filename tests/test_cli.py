@@ -14,8 +14,12 @@ def run(root: Path, *args: str, env: dict[str, str] | None = None) -> subprocess
     environ = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(REPO), **ENVIRON, **(env or {})}
     return subprocess.run(
         [sys.executable, str(REPO / "build.py"), *args],
-        cwd=root, capture_output=True, text=True, env=environ, timeout=120,
-    )  # fmt: skip
+        cwd=root,
+        capture_output=True,
+        text=True,
+        env=environ,
+        timeout=120,
+    )
 
 
 def test_build_is_the_default_command(write_site):
@@ -47,10 +51,12 @@ def test_build_options(write_site, tmp_path):
 
 
 def test_content_errors_exit_1_with_every_error_on_stderr(write_site):
-    root = write_site({
-        "content/roles/a.md": "---\ntitle: A\nremote: never\n---\n",
-        "content/roles/b.md": "---\ntitle: [\n---\n",
-    })  # fmt: skip
+    root = write_site(
+        {
+            "content/roles/a.md": "---\ntitle: A\nremote: never\n---\n",
+            "content/roles/b.md": "---\ntitle: [\n---\n",
+        }
+    )
     result = run(root, "build")
     assert result.returncode == 1
     lines = result.stderr.splitlines()
@@ -181,12 +187,14 @@ def test_progress_on_a_terminal_and_silence_elsewhere(write_site):
 
 
 def test_keep_going_publishes_the_roles_that_are_fine(write_site):
-    root = write_site({
-        "content/roles/good.md": role("Good", skills="[Go]"),
-        "content/roles/old.md": role("Old", valid_through="2020-01-01"),
-        "content/roles/broken.md": "---\ntitle: Broken\nremote: sometimes\n---\n",
-        "content/roles/torn.md": "---\ntitle: [Torn\n---\n",
-    })  # fmt: skip
+    root = write_site(
+        {
+            "content/roles/good.md": role("Good", skills="[Go]"),
+            "content/roles/old.md": role("Old", valid_through="2020-01-01"),
+            "content/roles/broken.md": "---\ntitle: Broken\nremote: sometimes\n---\n",
+            "content/roles/torn.md": "---\ntitle: [Torn\n---\n",
+        }
+    )
     strict = run(root, "build")
     assert strict.returncode == 1 and not (root / "output").exists()
     result = run(root, "build", "--keep-going")
@@ -210,10 +218,14 @@ def test_keep_going_publishes_the_roles_that_are_fine(write_site):
 
 
 def test_keep_going_still_stops_for_errors_outside_the_roles(write_site):
-    root = write_site({
-        "content/roles/a.md": role("A"),
-        "templates/role.html": "{% extends 'base.html' %}{% block main %}{{ x( }}{% endblock %}",
-    })  # fmt: skip
+    root = write_site(
+        {
+            "content/roles/a.md": role("A"),
+            "templates/role.html": (
+                "{% extends 'base.html' %}{% block main %}{{ x( }}{% endblock %}"
+            ),
+        }
+    )
     result = run(root, "build", "--keep-going")
     assert result.returncode == 1
     assert "templates/role.html:1: error:" in result.stderr

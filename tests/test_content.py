@@ -155,11 +155,13 @@ def test_unknown_key_is_a_warning_with_did_you_mean(write_site):
 
 
 def test_every_error_of_every_file_in_one_run(write_site):
-    root = write_site({
-        "content/roles/a.md": "---\ntitle: A\nremote: never\ndate_posted: soon\n---\n",
-        "content/roles/b.md": "no front matter\n",
-        "content/pages/about.md": "---\ndescription: no title\n---\n",
-    })  # fmt: skip
+    root = write_site(
+        {
+            "content/roles/a.md": "---\ntitle: A\nremote: never\ndate_posted: soon\n---\n",
+            "content/roles/b.md": "no front matter\n",
+            "content/pages/about.md": "---\ndescription: no title\n---\n",
+        }
+    )
     found = problems(root)
     assert any(p.startswith("content/roles/a.md:3: error: remote") for p in found)
     assert any(p.startswith("content/roles/a.md:4: error: date_posted") for p in found)
@@ -168,10 +170,12 @@ def test_every_error_of_every_file_in_one_run(write_site):
 
 
 def test_two_roles_with_one_slug_name_both_files(write_site):
-    root = write_site({
-        "content/roles/Senior Dev.md": role("Senior Dev"),
-        "content/roles/senior-dev.md": role("Senior Developer"),
-    })  # fmt: skip
+    root = write_site(
+        {
+            "content/roles/Senior Dev.md": role("Senior Dev"),
+            "content/roles/senior-dev.md": role("Senior Developer"),
+        }
+    )
     [message] = [p for p in problems(root) if "two roles" in p]
     assert "content/roles/Senior Dev.md" in message
     assert "content/roles/senior-dev.md" in message
@@ -179,10 +183,12 @@ def test_two_roles_with_one_slug_name_both_files(write_site):
 
 
 def test_slug_key_colliding_with_a_file_name(write_site):
-    root = write_site({
-        "content/roles/a.md": role("A", slug="b"),
-        "content/roles/b.md": role("B"),
-    })  # fmt: skip
+    root = write_site(
+        {
+            "content/roles/a.md": role("A", slug="b"),
+            "content/roles/b.md": role("B"),
+        }
+    )
     assert any("two roles would be written to /roles/b/" in p for p in problems(root))
 
 
@@ -221,10 +227,13 @@ def test_site_yaml_errors(write_site):
 
 def test_text_keeps_its_text_where_yaml_would_guess(write_site):
     """The Norway problem: `NO` stays NO, `012345` stays 012345, `1.10` stays 1.10."""
-    root = write_site({
-        "content/roles/a.md": role("NO", department="012345", location="NO",
-                                   skills="[yes, 1.10, 'off', null]"),
-    })  # fmt: skip
+    root = write_site(
+        {
+            "content/roles/a.md": role(
+                "NO", department="012345", location="NO", skills="[yes, 1.10, 'off', null]"
+            ),
+        }
+    )
     result = build(root, write=False)
     [r] = result.site.roles
     assert (r.title, r.department, r.locations) == ("NO", "012345", ("NO",))
@@ -241,9 +250,11 @@ def test_defaults_come_from_the_site(write_site):
 
 
 def test_apply_url_wins_over_email(write_site):
-    root = write_site({
-        "content/roles/a.md": role(apply_url="https://x.test/apply", apply_email="a@b.test"),
-    })  # fmt: skip
+    root = write_site(
+        {
+            "content/roles/a.md": role(apply_url="https://x.test/apply", apply_email="a@b.test"),
+        }
+    )
     [r] = build(root, write=False).site.roles
     assert (r.apply_url, r.apply_email) == ("https://x.test/apply", "")
 
@@ -255,11 +266,13 @@ def test_slug_from_the_file_name_drops_accents(write_site):
 
 
 def test_closed_and_draft_roles(write_site):
-    root = write_site({
-        "content/roles/old.md": role("Old", valid_through="2026-11-26"),
-        "content/roles/today.md": role("Today", valid_through="2026-11-27"),
-        "content/roles/draft.md": role("Draft", draft="true"),
-    })  # fmt: skip
+    root = write_site(
+        {
+            "content/roles/old.md": role("Old", valid_through="2026-11-26"),
+            "content/roles/today.md": role("Today", valid_through="2026-11-27"),
+            "content/roles/draft.md": role("Draft", draft="true"),
+        }
+    )
     site = build(root, write=False).site
     assert {r.slug: r.closed for r in site.roles} == {"old": True, "today": False}
     with_drafts = build(root, write=False, drafts=True).site
@@ -267,25 +280,32 @@ def test_closed_and_draft_roles(write_site):
 
 
 def test_skills_fold_case_and_spacing_and_keep_symbols_apart(write_site):
-    root = write_site({
-        "content/roles/a.md": role("A", skills="['Node.js', 'C', 'C++']"),
-        "content/roles/b.md": role("B", skills="['node.js', 'C#']"),
-        "content/roles/c.md": role("C", skills="['Node.js ', 'c']"),
-        "content/roles/d.md": role("D", skills="['Node.js', 'Node  .js']"),
-    })  # fmt: skip
+    root = write_site(
+        {
+            "content/roles/a.md": role("A", skills="['Node.js', 'C', 'C++']"),
+            "content/roles/b.md": role("B", skills="['node.js', 'C#']"),
+            "content/roles/c.md": role("C", skills="['Node.js ', 'c']"),
+            "content/roles/d.md": role("D", skills="['Node.js', 'Node  .js']"),
+        }
+    )
     site = build(root, write=False).site
     names = {s.name: (s.slug, len(s.roles)) for s in site.skills}
     assert names == {
-        "C": ("c", 2), "C++": ("c-plus-plus", 1), "C#": ("c-sharp", 1),
-        "Node.js": ("node-js", 4), "Node .js": ("node-js-2", 1),
-    }  # fmt: skip
+        "C": ("c", 2),
+        "C++": ("c-plus-plus", 1),
+        "C#": ("c-sharp", 1),
+        "Node.js": ("node-js", 4),
+        "Node .js": ("node-js-2", 1),
+    }
 
 
 def test_skill_spelling_ties_go_to_the_first_in_sorted_order(write_site):
-    root = write_site({
-        "content/roles/a.md": role("A", skills="[postgreSQL]"),
-        "content/roles/b.md": role("B", skills="[PostgreSQL]"),
-    })  # fmt: skip
+    root = write_site(
+        {
+            "content/roles/a.md": role("A", skills="[postgreSQL]"),
+            "content/roles/b.md": role("B", skills="[PostgreSQL]"),
+        }
+    )
     [skill] = build(root, write=False).site.skills
     assert skill.name == "PostgreSQL"
 
@@ -298,30 +318,36 @@ def test_skill_listed_twice_in_one_role_is_a_warning(write_site):
 
 
 def test_skills_of_closed_roles_have_no_page(write_site):
-    root = write_site({
-        "content/roles/old.md": role("Old", valid_through="2020-01-01", skills="[Cobol, Go]"),
-        "content/roles/new.md": role("New", skills="[Go]"),
-    })  # fmt: skip
+    root = write_site(
+        {
+            "content/roles/old.md": role("Old", valid_through="2020-01-01", skills="[Cobol, Go]"),
+            "content/roles/new.md": role("New", skills="[Go]"),
+        }
+    )
     site = build(root, write=False).site
     assert [s.name for s in site.skills] == ["Go"]
 
 
 def test_roles_are_newest_first(write_site):
-    root = write_site({
-        "content/roles/a.md": role("A", date_posted="2026-01-01"),
-        "content/roles/b.md": role("B", date_posted="2026-03-01"),
-        "content/roles/c.md": role("C", date_posted="2026-02-01"),
-    })  # fmt: skip
+    root = write_site(
+        {
+            "content/roles/a.md": role("A", date_posted="2026-01-01"),
+            "content/roles/b.md": role("B", date_posted="2026-03-01"),
+            "content/roles/c.md": role("C", date_posted="2026-02-01"),
+        }
+    )
     assert [r.slug for r in build(root, write=False).site.roles] == ["b", "c", "a"]
 
 
 def test_editor_droppings_are_not_roles(write_site):
-    root = write_site({
-        "content/roles/a.md": role(),
-        "content/roles/.#a.md": "lock",
-        "content/roles/a.md~": "backup",
-        "content/roles/.a.md.swp": "swap",
-    })  # fmt: skip
+    root = write_site(
+        {
+            "content/roles/a.md": role(),
+            "content/roles/.#a.md": "lock",
+            "content/roles/a.md~": "backup",
+            "content/roles/.a.md.swp": "swap",
+        }
+    )
     assert [r.slug for r in build(root, write=False).site.roles] == ["a"]
 
 
@@ -392,9 +418,15 @@ def test_a_wrong_amount_is_one_error_not_two(write_site):
 
 @pytest.mark.parametrize(
     "key, ours",
-    [("tags", "skills"), ("created", "date_posted"), ("expiryDate", "valid_through"),
-     ("url", "apply_url"), ("type", "employment_type"), ("closes", "valid_through")],
-)  # fmt: skip
+    [
+        ("tags", "skills"),
+        ("created", "date_posted"),
+        ("expiryDate", "valid_through"),
+        ("url", "apply_url"),
+        ("type", "employment_type"),
+        ("closes", "valid_through"),
+    ],
+)
 def test_keys_of_other_boards_and_generators_name_ours(write_site, key, ours):
     root = write_site({"content/roles/a.md": role("A", **{key: "x"})})
     assert [str(w) for w in build(root).warnings] == [
@@ -404,9 +436,15 @@ def test_keys_of_other_boards_and_generators_name_ours(write_site, key, ours):
 
 @pytest.mark.parametrize(
     "written, ours",
-    [("permanent", "full-time"), ("Full Time", "full-time"), ("FT", "full-time"),
-     ("freelance", "contract"), ("contractor", "contract"), ("FULL_TIME", "full-time")],
-)  # fmt: skip
+    [
+        ("permanent", "full-time"),
+        ("Full Time", "full-time"),
+        ("FT", "full-time"),
+        ("freelance", "contract"),
+        ("contractor", "contract"),
+        ("FULL_TIME", "full-time"),
+    ],
+)
 def test_employment_type_synonyms_are_read_as_ours_with_a_warning(write_site, written, ours):
     root = write_site({"content/roles/a.md": role("A", employment_type=written)})
     result = build(root)
@@ -422,10 +460,12 @@ def test_a_role_may_have_several_employment_types(write_site):
 
     from conftest import html
 
-    root = write_site({
-        "content/roles/a.md": role("A", employment_type="[full-time, freelance, full-time]"),
-        "content/roles/b.md": role("B", employment_type="part-time"),
-    })  # fmt: skip
+    root = write_site(
+        {
+            "content/roles/a.md": role("A", employment_type="[full-time, freelance, full-time]"),
+            "content/roles/b.md": role("B", employment_type="part-time"),
+        }
+    )
     result = build(root)
     a = next(r for r in result.site.roles if r.title == "A")
     assert a.employment_types == ("full-time", "contract") and a.employment_type == "full-time"
@@ -435,9 +475,10 @@ def test_a_role_may_have_several_employment_types(write_site):
     ]
     page = html(root / "output/roles/a/index.html")
     (ld,) = [
-        json.loads(s) for s in page.xpath("//script[@type='application/ld+json']/text()")
+        json.loads(s)
+        for s in page.xpath("//script[@type='application/ld+json']/text()")
         if '"JobPosting"' in s
-    ]  # fmt: skip
+    ]
     assert ld["employmentType"] == ["FULL_TIME", "CONTRACTOR"]
     assert "Full-time · Contract" in page.text_content()
     jobs = {j["title"]: j for j in json.loads((root / "output/jobs.json").read_text())["jobs"]}
@@ -447,8 +488,10 @@ def test_a_role_may_have_several_employment_types(write_site):
     assert search["/careers/roles/a/"]["types"] == ["full-time", "contract"]
     index = html(root / "output/index.html")
     assert index.xpath("//select[@id='f-type']/option/@value")[1:] == [
-        "full-time", "part-time", "contract"
-    ]  # fmt: skip
+        "full-time",
+        "part-time",
+        "contract",
+    ]
 
 
 def test_an_empty_list_of_employment_types_is_an_error(write_site):
@@ -459,10 +502,12 @@ def test_an_empty_list_of_employment_types_is_an_error(write_site):
 
 
 def test_location_remote_is_a_remote_role_and_a_warning(write_site):
-    root = write_site({
-        "content/roles/a.md": role("A", location="Remote"),
-        "content/roles/b.md": role("B", location="[Remote, Germany]", remote="hybrid"),
-    })  # fmt: skip
+    root = write_site(
+        {
+            "content/roles/a.md": role("A", location="Remote"),
+            "content/roles/b.md": role("B", location="[Remote, Germany]", remote="hybrid"),
+        }
+    )
     result = build(root)
     a, b = sorted(result.site.roles, key=lambda r: r.slug)
     assert (a.remote, a.locations) == ("remote", ())
@@ -492,10 +537,12 @@ def test_a_role_posted_on_a_day_to_come_opens_that_day(write_site):
 
     from openings.builder import BuildOptions, build_site
 
-    root = write_site({
-        "content/roles/now.md": role("Now", date_posted="2026-11-20"),
-        "content/roles/later.md": role("Later", date_posted="2026-12-01"),
-    })  # fmt: skip
+    root = write_site(
+        {
+            "content/roles/now.md": role("Now", date_posted="2026-11-20"),
+            "content/roles/later.md": role("Later", date_posted="2026-12-01"),
+        }
+    )
     result = build(root)  # the build date is 2026-11-27
     assert [r.title for r in result.site.roles] == ["Now"]
     assert result.scheduled == (("content/roles/later.md", dt.date(2026, 12, 1)),)
@@ -505,8 +552,11 @@ def test_a_role_posted_on_a_day_to_come_opens_that_day(write_site):
     assert again.site is None and again.scheduled == result.scheduled
     check = subprocess.run(
         [sys.executable, str(REPO / "build.py"), "check"],
-        cwd=root, capture_output=True, text=True, env={**ENVIRON, "PATH": ""},
-    )  # fmt: skip
+        cwd=root,
+        capture_output=True,
+        text=True,
+        env={**ENVIRON, "PATH": ""},
+    )
     assert "scheduled: content/roles/later.md opens on 2026-12-01" in check.stdout
     # The daily rebuild on that day opens it, from the last build's state.
     day = {"SOURCE_DATE_EPOCH": str(int(dt.datetime(2026, 12, 1, 6, tzinfo=dt.UTC).timestamp()))}

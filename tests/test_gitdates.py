@@ -44,10 +44,13 @@ def test_date_posted_is_the_commit_that_added_the_file(write_site):
 
 
 def test_dates_are_in_the_sites_time_zone_and_front_matter_wins(write_site):
-    root = write_site({
-        "content/roles/a.md": role("A"),
-        "content/roles/b.md": role("B", date_posted="2025-12-01"),
-    }, site_yaml="title: T\ntimezone: Europe/Berlin\n")  # fmt: skip
+    root = write_site(
+        {
+            "content/roles/a.md": role("A"),
+            "content/roles/b.md": role("B", date_posted="2025-12-01"),
+        },
+        site_yaml="title: T\ntimezone: Europe/Berlin\n",
+    )
     git(root, "init", "-q")
     git(root, "add", ".")
     git(root, "commit", "-qm", "add", when="2026-04-10T23:30:00+00:00")

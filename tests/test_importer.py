@@ -208,8 +208,10 @@ def test_an_api_that_fails_is_an_error_with_its_status(root, board):
     run = [sys.executable, str(REPO / "build.py"), "import", "lever:nobody"]
     done = subprocess.run(
         [*run, "--endpoint", board + "/v0/postings/{board}?mode=json"],
-        cwd=root, capture_output=True, text=True,
-    )  # fmt: skip
+        cwd=root,
+        capture_output=True,
+        text=True,
+    )
     assert done.returncode == 1
     assert "/v0/postings/nobody?mode=json answered 404" in done.stderr
     with pytest.raises(ImportError_, match="did not answer with JSON"):
@@ -304,8 +306,9 @@ def test_a_folder_of_jekyll_and_hugo_posts(root, tmp_path):
     # The imported site builds; the link to a page it does not have is found.
     result = build(root)
     assert sorted(r.title for r in result.site.roles) == [
-        "AHL Quant Platform Developer", "Site Reliability Engineer"
-    ]  # fmt: skip
+        "AHL Quant Platform Developer",
+        "Site Reliability Engineer",
+    ]
     assert any(
         w.path == "content/roles/ahl-quant-developer.md" and "/benefits/ leads nowhere" in w.message
         for w in result.warnings
@@ -324,15 +327,19 @@ def test_a_source_that_is_neither_a_folder_nor_a_board(root):
         ("<ul><li>one<ul><li>two</li></ul></li><li>three</li></ul>", "- one\n  - two\n- three\n"),
         ("<ol><li>a</li><li>b</li></ol>", "1. a\n2. b\n"),
         ("<p>line<br>next</p>", "line\\\nnext\n"),
-        ('<p><a href="https://x.test/">x</a> and <img src="/i.png" alt="i"></p>',
-         "[x](https://x.test/) and ![i](/i.png)\n"),
-        ("<h3>Title</h3><p>1. not a list * or emphasis</p>",
-         "### Title\n\n1\\. not a list \\* or emphasis\n"),
+        (
+            '<p><a href="https://x.test/">x</a> and <img src="/i.png" alt="i"></p>',
+            "[x](https://x.test/) and ![i](/i.png)\n",
+        ),
+        (
+            "<h3>Title</h3><p>1. not a list * or emphasis</p>",
+            "### Title\n\n1\\. not a list \\* or emphasis\n",
+        ),
         ("<pre><code>a  = 1\n</code></pre>", "```\na  = 1\n```\n"),
         ("<blockquote><p>q</p></blockquote><p>after</p>", "> q\n\nafter\n"),
         ("<script>alert(1)</script><p>kept</p>", "kept\n"),
     ],
-)  # fmt: skip
+)
 def test_html_to_markdown(given, expected):
     assert html_to_markdown(given).markdown == expected
 

@@ -82,9 +82,23 @@ class Edits(RuleBasedStateMachine):
         role.body += f"\n\n{words}"
         self.write(role)
 
-    @rule(data=st.data(), field=st.sampled_from(["title", "date_posted", "department", "skills",
-                                                 "location", "valid_through", "draft",
-                                                 "aliases", "slug", "description"]))  # fmt: skip
+    @rule(
+        data=st.data(),
+        field=st.sampled_from(
+            [
+                "title",
+                "date_posted",
+                "department",
+                "skills",
+                "location",
+                "valid_through",
+                "draft",
+                "aliases",
+                "slug",
+                "description",
+            ]
+        ),
+    )
     def edit_field(self, data: st.DataObject, field: str) -> None:
         role = self.pick(data)
         values = {

@@ -166,10 +166,12 @@ def test_the_place_is_in_the_role_pages_title(example_output: Path):
 
 
 def test_the_title_names_each_city_or_the_one_country_of_a_remote_role(write_site, tmp_path):
-    root = write_site({
-        "content/roles/two.md": role("Two", location="['Berlin, Germany', 'Hamburg, Germany']"),
-        "content/roles/far.md": role("Far", location="Spain", remote="remote"),
-    })  # fmt: skip
+    root = write_site(
+        {
+            "content/roles/two.md": role("Two", location="['Berlin, Germany', 'Hamburg, Germany']"),
+            "content/roles/far.md": role("Far", location="Spain", remote="remote"),
+        }
+    )
     build(root, output=tmp_path / "out")
     title = lambda slug: html(tmp_path / f"out/roles/{slug}/index.html").findtext(".//title")  # noqa: E731
     assert title("two") == "Two · Berlin, Hamburg — Test Company"
@@ -183,14 +185,20 @@ def pay_site(write_site, extra: int = 0) -> Path:
     """Two roles of one team and skill, one stating pay; `extra` more roles with pay."""
     files = {
         "content/roles/paid.md": role(
-            "Paid Role", department="Sales", skills="[Go]", date_posted="2026-11-02",
+            "Paid Role",
+            department="Sales",
+            skills="[Go]",
+            date_posted="2026-11-02",
             salary="{min: 65000, max: 80000, currency: EUR}",
         ),
         "content/roles/unpaid.md": role(
-            "Unpaid Role", department="Sales", skills="[Go]", date_posted="2026-11-01",
+            "Unpaid Role",
+            department="Sales",
+            skills="[Go]",
+            date_posted="2026-11-01",
             employment_type="part-time",
         ),
-    }  # fmt: skip
+    }
     for i in range(extra):
         files[f"content/roles/r{i}.md"] = role(
             f"Role {i}", salary="{min: 65000, max: 80000, currency: EUR}"
@@ -230,10 +238,12 @@ def test_pay_is_on_the_light_lines_of_a_long_index_too(write_site, tmp_path):
 
 
 def test_pay_is_in_the_sites_language_and_currency(write_site, tmp_path):
-    root = write_site({
-        "content/site.yaml": "title: Karriere\nlanguage: de\nlocation: Köln, Deutschland\n",
-        "content/roles/a.md": role("A", salary="{min: 65000, max: 80000, currency: CHF}"),
-    })  # fmt: skip
+    root = write_site(
+        {
+            "content/site.yaml": "title: Karriere\nlanguage: de\nlocation: Köln, Deutschland\n",
+            "content/roles/a.md": role("A", salary="{min: 65000, max: 80000, currency: CHF}"),
+        }
+    )
     build(root, output=tmp_path / "out")
     card = html(tmp_path / "out/index.html").cssselect(".role-card__pay")[0]
     assert card.text_content().startswith("65.000\xa0CHF – 80.000\xa0CHF")
@@ -301,14 +311,20 @@ def scroll_past_first_apply(page: Page) -> None:
 def long_role_site(write_site) -> Path:
     """A role whose text is far taller than a screen, with pay, skills and a related role."""
     text = "\n\n".join(f"## Part {i}\n\nWe move freight, part {i}." for i in range(30))
-    return write_site({
-        "content/roles/long.md": role(
-            "Long Role", body=text, department="Sales", skills="[Go, SQL]",
-            location="Berlin, Germany", salary="{min: 65000, max: 80000, currency: EUR}",
-            apply_url="https://company.test/apply/long",
-        ),
-        "content/roles/other.md": role("Other Role", department="Sales", skills="[Go]"),
-    })  # fmt: skip
+    return write_site(
+        {
+            "content/roles/long.md": role(
+                "Long Role",
+                body=text,
+                department="Sales",
+                skills="[Go, SQL]",
+                location="Berlin, Germany",
+                salary="{min: 65000, max: 80000, currency: EUR}",
+                apply_url="https://company.test/apply/long",
+            ),
+            "content/roles/other.md": role("Other Role", department="Sales", skills="[Go]"),
+        }
+    )
 
 
 @pytest.mark.parametrize("theme", THEMES)
@@ -347,10 +363,12 @@ def test_on_a_desktop_the_facts_and_apply_stay_in_view_beside_the_text(
 
 @pytest.mark.parametrize(
     "path, name",
-    [(ROLE, "Apply for Senior Backend Developer"),
-     (EMAIL_ROLE, "Apply by email for Working Student, Marketing")],
+    [
+        (ROLE, "Apply for Senior Backend Developer"),
+        (EMAIL_ROLE, "Apply by email for Working Student, Marketing"),
+    ],
     ids=["link", "email"],
-)  # fmt: skip
+)
 def test_on_a_phone_an_apply_bar_appears_once_the_first_button_has_gone(
     themed, open_page, path, name
 ):

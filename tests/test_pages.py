@@ -23,11 +23,13 @@ BASE = "https://kestrel-freight.github.io/careers/"
 
 
 def test_plan_has_one_page_per_role_skill_department_and_free_page(write_site):
-    root = write_site({
-        "content/roles/a.md": role("A", department="Sales", skills="[Go, SQL]"),
-        "content/roles/b.md": role("B", department="Sales", valid_through="2020-01-01"),
-        "content/pages/about.md": "---\ntitle: About\n---\nHi\n",
-    })  # fmt: skip
+    root = write_site(
+        {
+            "content/roles/a.md": role("A", department="Sales", skills="[Go, SQL]"),
+            "content/roles/b.md": role("B", department="Sales", valid_through="2020-01-01"),
+            "content/pages/about.md": "---\ntitle: About\n---\nHi\n",
+        }
+    )
     site = build(root, write=False).site
     paths = [p.path for p in plan_pages(site)]
     assert paths[:3] == ["", "skills/", "404.html"]
@@ -49,10 +51,12 @@ def test_plan_has_one_page_per_role_skill_department_and_free_page(write_site):
 
 
 def test_role_context_has_no_job_posting_when_closed(write_site):
-    root = write_site({
-        "content/roles/open.md": role("Open"),
-        "content/roles/shut.md": role("Shut", valid_through="2020-01-01"),
-    })  # fmt: skip
+    root = write_site(
+        {
+            "content/roles/open.md": role("Open"),
+            "content/roles/shut.md": role("Shut", valid_through="2020-01-01"),
+        }
+    )
     site = build(root, write=False).site
     pages = {p.path: p for p in plan_pages(site)}
     reader = Reader(site, facts_of(site))
@@ -65,10 +69,12 @@ def test_role_context_has_no_job_posting_when_closed(write_site):
 
 
 def test_lists_show_briefs_without_the_roles_text(write_site):
-    root = write_site({
-        "content/roles/a.md": role("Alpha", skills="[Go]", department="Data"),
-        "content/roles/b.md": role("Beta", skills="[Go]", department="Data"),
-    })  # fmt: skip
+    root = write_site(
+        {
+            "content/roles/a.md": role("Alpha", skills="[Go]", department="Data"),
+            "content/roles/b.md": role("Beta", skills="[Go]", department="Data"),
+        }
+    )
     site = build(root, write=False).site
     pages = {p.path: p for p in plan_pages(site)}
     reader = Reader(site, facts_of(site))
@@ -297,10 +303,13 @@ def local_target(output: Path, url: str, page_path: Path, prefix: str, base: str
     return output / (rel + "index.html" if rel == "" or rel.endswith("/") else rel)
 
 
-@pytest.mark.parametrize("which, prefix, base", [
-    ("example_output", PREFIX, BASE),
-    ("example_root_output", "/", "https://jobs.kestrel.test/"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "which, prefix, base",
+    [
+        ("example_output", PREFIX, BASE),
+        ("example_root_output", "/", "https://jobs.kestrel.test/"),
+    ],
+)
 def test_every_link_resolves_to_a_file_in_the_output(request, which, prefix, base):
     output = request.getfixturevalue(which)
     checked = 0
@@ -382,9 +391,13 @@ def test_the_skills_index_tells_open_roles_without_skills_from_no_roles(write_si
 
 
 def test_old_addresses_redirect_to_the_role(write_site):
-    root = write_site({
-        "content/roles/a.md": role("Data Engineer", aliases="[/jobs/data-engineer/, /old.html]"),
-    })  # fmt: skip
+    root = write_site(
+        {
+            "content/roles/a.md": role(
+                "Data Engineer", aliases="[/jobs/data-engineer/, /old.html]"
+            ),
+        }
+    )
     build(root)
     out = root / "output"
     for old in ("jobs/data-engineer/index.html", "old.html"):
@@ -398,10 +411,12 @@ def test_old_addresses_redirect_to_the_role(write_site):
 
 
 def test_an_alias_that_collides_with_a_page_names_both_files(write_site):
-    root = write_site({
-        "content/roles/a.md": role("A"),
-        "content/roles/b.md": role("B", aliases="[/roles/a/]"),
-    })  # fmt: skip
+    root = write_site(
+        {
+            "content/roles/a.md": role("A"),
+            "content/roles/b.md": role("B", aliases="[/roles/a/]"),
+        }
+    )
     with pytest.raises(BuildFailed) as info:
         build(root)
     messages = [str(p) for p in info.value.problems]

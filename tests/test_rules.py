@@ -65,11 +65,18 @@ PAY_TABLE = [
     ((BERLIN,), (), None, "", None, "2026-06-07", ["eu-directive"]),
     ((BERLIN,), (), "range", "", None, "2026-11-27", []),
     # a remote role open to all of the US: every state's law
-    ((), ("US",), "range", "", 100, "2026-11-27",
-     ["colorado", "illinois", "maryland", "minnesota", "new-jersey", "washington"]),
+    (
+        (),
+        ("US",),
+        "range",
+        "",
+        100,
+        "2026-11-27",
+        ["colorado", "illinois", "maryland", "minnesota", "new-jersey", "washington"],
+    ),
     ((), ("US",), "range", "Benefits and bonus.", 100, "2026-11-27", []),
     ((), ("US",), None, "", 2, "2026-11-27", ["colorado", "maryland", "washington-dc"]),
-]  # fmt: skip
+]
 
 
 @pytest.mark.parametrize("places, areas, pay, text, employees, day, broken", PAY_TABLE)
@@ -79,20 +86,42 @@ def test_pay_transparency_laws(places, areas, pay, text, employees, day, broken)
 
 def test_the_law_table_is_complete_and_sourced():
     ids = {law.id for law in table().laws}
-    assert {"colorado", "california", "washington", "new-york-city", "new-york-state",
-            "hawaii", "washington-dc", "maryland", "illinois", "minnesota", "new-jersey",
-            "vermont", "massachusetts", "british-columbia", "ontario", "austria",
-            "eu-directive"} == ids  # fmt: skip
+    assert {
+        "colorado",
+        "california",
+        "washington",
+        "new-york-city",
+        "new-york-state",
+        "hawaii",
+        "washington-dc",
+        "maryland",
+        "illinois",
+        "minnesota",
+        "new-jersey",
+        "vermont",
+        "massachusetts",
+        "british-columbia",
+        "ontario",
+        "austria",
+        "eu-directive",
+    } == ids
     for law in table().laws:
         assert law.source.startswith("https://") and law.requires and law.summary
     assert dt.date.fromisoformat(table().checked) <= dt.date.today()
 
 
 def test_a_role_in_denver_without_pay_gets_the_colorado_warning(write_site):
-    root = write_site({"content/roles/a.md": role("Backend Engineer", body=BODY,
-                                                  location="Denver, CO, USA",
-                                                  valid_through="2027-01-31")},
-                      site_yaml=CHECKED)  # fmt: skip
+    root = write_site(
+        {
+            "content/roles/a.md": role(
+                "Backend Engineer",
+                body=BODY,
+                location="Denver, CO, USA",
+                valid_through="2027-01-31",
+            )
+        },
+        site_yaml=CHECKED,
+    )
     warnings = [str(w) for w in build(root).warnings]
     assert (
         "content/roles/a.md:3: warning: [pay-transparency/colorado] a posting in Colorado must "
@@ -139,8 +168,10 @@ def test_exclusionary_terms_are_found_at_their_lines():
     )
     found = wording_findings(text, 10)
     assert [(f.line, f.message.split(" shuts")[0]) for f in found] == [
-        (11, "'rockstar'"), (12, "'Young'"), (13, "'Native English'")
-    ]  # fmt: skip
+        (11, "'rockstar'"),
+        (12, "'Young'"),
+        (13, "'Native English'"),
+    ]
     assert all("say '" in f.message for f in found)
 
 
@@ -165,15 +196,26 @@ def test_accommodation_language_silences_the_lifting_term():
 
 
 def test_google_recommendations_and_stale_roles(write_site):
-    root = write_site({
-        "content/roles/thin.md": role("Thin", body="Short.", date_posted="2026-11-20"),
-        "content/roles/old.md": role("Old", body=BODY, date_posted="2026-08-01",
-                                     valid_through="2027-01-31",
-                                     salary="\n  min: 50000\n  max: 60000\n  currency: EUR"),
-        "content/roles/same.md": role("Same", body=BODY, description="Same",
-                                      valid_through="2026-11-30",
-                                      salary="\n  min: 1\n  max: 2\n  currency: EUR"),
-    }, site_yaml=CHECKED)  # fmt: skip
+    root = write_site(
+        {
+            "content/roles/thin.md": role("Thin", body="Short.", date_posted="2026-11-20"),
+            "content/roles/old.md": role(
+                "Old",
+                body=BODY,
+                date_posted="2026-08-01",
+                valid_through="2027-01-31",
+                salary="\n  min: 50000\n  max: 60000\n  currency: EUR",
+            ),
+            "content/roles/same.md": role(
+                "Same",
+                body=BODY,
+                description="Same",
+                valid_through="2026-11-30",
+                salary="\n  min: 1\n  max: 2\n  currency: EUR",
+            ),
+        },
+        site_yaml=CHECKED,
+    )
     result = build(root)
     rules = {(w.path.split("/")[-1], w.message.split("]")[0][1:]) for w in result.warnings}
     assert ("thin.md", "google/description") in rules
@@ -239,8 +281,10 @@ def test_check_format_json(write_site):
     root = write_site({"content/roles/a.md": role("Ninja", body=BODY)}, site_yaml=CHECKED)
     done = subprocess.run(
         [sys.executable, str(REPO / "build.py"), "check", "--format", "json"],
-        cwd=root, capture_output=True, text=True,
-    )  # fmt: skip
+        cwd=root,
+        capture_output=True,
+        text=True,
+    )
     data = json.loads(done.stdout)
     ninja = next(f for f in data["findings"] if f["rule"] == "wording/exclusionary")
     assert ninja["path"] == "content/roles/a.md" and ninja["line"] == 2
@@ -252,8 +296,11 @@ def test_findings_are_annotations_on_github(write_site):
     root = write_site({"content/roles/a.md": role("Ninja", body=BODY)}, site_yaml=CHECKED)
     done = subprocess.run(
         [sys.executable, str(REPO / "build.py"), "check"],
-        cwd=root, capture_output=True, text=True, env={"GITHUB_ACTIONS": "true", "PATH": ""},
-    )  # fmt: skip
+        cwd=root,
+        capture_output=True,
+        text=True,
+        env={"GITHUB_ACTIONS": "true", "PATH": ""},
+    )
     assert "::warning file=content/roles/a.md,line=2::[wording/exclusionary] 'Ninja'" in (
         done.stdout + done.stderr
     )
@@ -262,8 +309,10 @@ def test_findings_are_annotations_on_github(write_site):
 def test_the_example_site_passes_its_own_checks():
     done = subprocess.run(
         [sys.executable, str(REPO / "build.py"), "check", "--strict"],
-        cwd=REPO, capture_output=True, text=True,
-    )  # fmt: skip
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+    )
     assert done.returncode == 0, done.stderr
     assert "0 warning(s)" in done.stdout
     assert Salary  # every open example role gives its pay

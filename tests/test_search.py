@@ -21,9 +21,20 @@ def test_fold_drops_case_and_accents_as_the_script_does():
 
 def test_a_joined_word_is_found_whole_by_its_parts_and_run_together():
     assert list(words_of("Full-time, C++ and C#; Node.js €70,000.")) == [
-        "full-time", "full", "time", "fulltime", "c++", "and", "c#",
-        "node.js", "node", "js", "nodejs", "70,000", "70000",  # not by `000`
-    ]  # fmt: skip
+        "full-time",
+        "full",
+        "time",
+        "fulltime",
+        "c++",
+        "and",
+        "c#",
+        "node.js",
+        "node",
+        "js",
+        "nodejs",
+        "70,000",
+        "70000",  # not by `000`
+    ]
 
 
 def test_text_words_are_distinct_long_enough_not_stop_words_and_capped():
@@ -70,14 +81,17 @@ def test_search_json_has_what_every_card_prints_and_the_words_of_the_text(exampl
 def test_search_json_prints_pay_in_the_sites_language_and_says_which_roles_state_it(
     write_site, tmp_path: Path
 ):
-    root = write_site({
-        "content/site.yaml": "title: Karriere\nlanguage: de\nlocation: Köln, Deutschland\n",
-        "content/roles/a.md": role(
-            "Entwicklerin", body="Wir bauen Brücken.",
-            salary="{min: 70000, max: 80000, currency: EUR}",
-        ),
-        "content/roles/b.md": role("Ohne Gehalt", body="Straßenbahn."),
-    })  # fmt: skip
+    root = write_site(
+        {
+            "content/site.yaml": "title: Karriere\nlanguage: de\nlocation: Köln, Deutschland\n",
+            "content/roles/a.md": role(
+                "Entwicklerin",
+                body="Wir bauen Brücken.",
+                salary="{min: 70000, max: 80000, currency: EUR}",
+            ),
+            "content/roles/b.md": role("Ohne Gehalt", body="Straßenbahn."),
+        }
+    )
     build(root, output=tmp_path / "out")
     entries = {e["url"]: e for e in json.loads((tmp_path / "out/search.json").read_text())}
     paid, unpaid = entries["/roles/a/"], entries["/roles/b/"]

@@ -40,8 +40,12 @@ def server(site: Path) -> Iterator[PreviewServer]:
     srv.server_close()
 
 
-def request(srv: PreviewServer, method: str, path: str, host: str | None = None,
-            ) -> tuple[int, dict[str, str], bytes]:  # fmt: skip
+def request(
+    srv: PreviewServer,
+    method: str,
+    path: str,
+    host: str | None = None,
+) -> tuple[int, dict[str, str], bytes]:
     """Send a raw request line (no client-side normalisation of the path)."""
     port = srv.server_address[1]
     with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
@@ -89,23 +93,26 @@ def test_only_get_and_head(server, method):
     assert status == 405 and headers["Allow"] == "GET, HEAD"
 
 
-@pytest.mark.parametrize("path", [
-    "/careers/../secret.txt",
-    "/careers/%2e%2e/secret.txt",
-    "/careers/%2E%2E%2Fsecret.txt",
-    "/careers/..%2fsecret.txt",
-    "/careers/..%5csecret.txt",
-    "/careers/%252e%252e/secret.txt",
-    "/careers/roles/../../secret.txt",
-    "/careers/link.txt",
-    "/careers/up/secret.txt",
-    "/careers/%00index.html",
-    "/careers/index.html%00.txt",
-    "//etc/passwd",
-    "/careers//etc/passwd",
-    "/careers/%2fetc%2fpasswd",
-    "/careers/roles/",  # a folder without index.html: no listing
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/careers/../secret.txt",
+        "/careers/%2e%2e/secret.txt",
+        "/careers/%2E%2E%2Fsecret.txt",
+        "/careers/..%2fsecret.txt",
+        "/careers/..%5csecret.txt",
+        "/careers/%252e%252e/secret.txt",
+        "/careers/roles/../../secret.txt",
+        "/careers/link.txt",
+        "/careers/up/secret.txt",
+        "/careers/%00index.html",
+        "/careers/index.html%00.txt",
+        "//etc/passwd",
+        "/careers//etc/passwd",
+        "/careers/%2fetc%2fpasswd",
+        "/careers/roles/",  # a folder without index.html: no listing
+    ],
+)
 def test_nothing_outside_the_site_and_no_listings(server, path, site):
     (site / "roles/a/index.html").rename(site / "roles/a/page.html")
     (site / "roles/index.html").unlink(missing_ok=True)

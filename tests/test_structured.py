@@ -10,8 +10,16 @@ from typing import Any
 
 from conftest import SITE_YAML, build, html, role
 
-GOOGLE_EMPLOYMENT = {"FULL_TIME", "PART_TIME", "CONTRACTOR", "TEMPORARY", "INTERN",
-                     "VOLUNTEER", "PER_DIEM", "OTHER"}  # fmt: skip
+GOOGLE_EMPLOYMENT = {
+    "FULL_TIME",
+    "PART_TIME",
+    "CONTRACTOR",
+    "TEMPORARY",
+    "INTERN",
+    "VOLUNTEER",
+    "PER_DIEM",
+    "OTHER",
+}
 ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}$")
 
 
@@ -92,10 +100,11 @@ def test_job_posting_details(example_output):
     assert posting["validThrough"] == "2027-02-28T23:59:59+01:00"  # end of day, Berlin
     assert posting["employmentType"] == "FULL_TIME"
     assert posting["hiringOrganization"] == {
-        "@type": "Organization", "name": "Kestrel Freight",
+        "@type": "Organization",
+        "name": "Kestrel Freight",
         "sameAs": "https://kestrel-freight.example/",
         "logo": "https://kestrel-freight.github.io/careers/logo.png",
-    }  # fmt: skip
+    }
     assert posting["jobLocation"] == [
         {
             "@type": "Place",
@@ -163,10 +172,13 @@ def test_json_ld_cannot_break_out_of_its_script(write_site):
 
 
 def test_roles_search_engines_would_skip_are_warned_about_with_their_line(write_site):
-    root = write_site({
-        "content/roles/a.md": role("A", location="Mars Base"),
-        "content/roles/b.md": role("B", remote="remote", location="Planet Earth"),
-    }, site_yaml="title: T\nbase_url: https://x.test/\n")  # fmt: skip
+    root = write_site(
+        {
+            "content/roles/a.md": role("A", location="Mars Base"),
+            "content/roles/b.md": role("B", remote="remote", location="Planet Earth"),
+        },
+        site_yaml="title: T\nbase_url: https://x.test/\n",
+    )
     warnings = [str(w) for w in build(root, write=False).warnings]
     assert (
         "content/roles/a.md:3: warning: [google/address] location 'Mars Base' cannot be turned "
@@ -198,8 +210,16 @@ def test_a_role_with_nowhere_to_apply_is_warned_about(write_site):
 
 # --- jobs.json --------------------------------------------------------------------
 
-JOBS_EMPLOYMENT = {"FULL_TIME", "PART_TIME", "CONTRACT", "TEMPORARY", "INTERN", "VOLUNTEER",
-                   "PER_DIEM", "OTHER"}  # fmt: skip
+JOBS_EMPLOYMENT = {
+    "FULL_TIME",
+    "PART_TIME",
+    "CONTRACT",
+    "TEMPORARY",
+    "INTERN",
+    "VOLUNTEER",
+    "PER_DIEM",
+    "OTHER",
+}
 JOBS_PERIODS = {"YEARLY", "MONTHLY", "WEEKLY", "DAILY", "HOURLY"}
 
 
@@ -273,11 +293,14 @@ def test_jobs_json_without_a_company_url_points_at_the_site(write_site):
 
 
 def test_remote_or_one_of_these_offices_carries_both(write_site):
-    root = write_site({
-        "content/roles/a.md": role("A", remote="remote",
-                                   location="['Berlin, Germany', 'Lisbon, Portugal', Austria]"),
-        "content/roles/b.md": role("B", remote="remote", location="Hamburg, Germany"),
-    })  # fmt: skip
+    root = write_site(
+        {
+            "content/roles/a.md": role(
+                "A", remote="remote", location="['Berlin, Germany', 'Lisbon, Portugal', Austria]"
+            ),
+            "content/roles/b.md": role("B", remote="remote", location="Hamburg, Germany"),
+        }
+    )
     build(root)
     a = jsonld_blocks(root / "output/roles/a/index.html")[0]
     assert a["jobLocationType"] == "TELECOMMUTE"

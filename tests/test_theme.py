@@ -15,11 +15,13 @@ def failing(root, **options) -> list[str]:
 
 
 def test_a_site_template_overrides_the_themes_one(write_site):
-    root = write_site({
-        "content/roles/a.md": role("A"),
-        "templates/404.html": '{% extends "base.html" %}{% block main %}'
-                              "<h1>Lost at sea</h1>{% endblock %}",
-    })  # fmt: skip
+    root = write_site(
+        {
+            "content/roles/a.md": role("A"),
+            "templates/404.html": '{% extends "base.html" %}{% block main %}'
+            "<h1>Lost at sea</h1>{% endblock %}",
+        }
+    )
     build(root)
     page = html(root / "output/404.html")
     assert page.findtext(".//h1") == "Lost at sea"
@@ -28,9 +30,22 @@ def test_a_site_template_overrides_the_themes_one(write_site):
 
 
 def test_theme_chosen_by_site_yaml_and_by_option(write_site):
-    custom = {"themes/plain/templates/" + name: f"{name}:{{{{ meta.title }}}}\n" for name in (
-        "index.html", "role.html", "skill.html", "skills.html", "department.html", "place.html",
-        "page.html", "404.html", "feed.xml", "sitemap.xml", "robots.txt")}  # fmt: skip
+    custom = {
+        "themes/plain/templates/" + name: f"{name}:{{{{ meta.title }}}}\n"
+        for name in (
+            "index.html",
+            "role.html",
+            "skill.html",
+            "skills.html",
+            "department.html",
+            "place.html",
+            "page.html",
+            "404.html",
+            "feed.xml",
+            "sitemap.xml",
+            "robots.txt",
+        )
+    }
     root = write_site({"content/roles/a.md": role("A"), **custom})
     build(root, theme="plain")
     assert (root / "output/roles/a/index.html").read_text() == "role.html:A\n"
@@ -41,12 +56,14 @@ def test_theme_chosen_by_site_yaml_and_by_option(write_site):
 
 
 def test_a_theme_extends_another_and_overrides_only_what_differs(write_site):
-    root = write_site({
-        "content/roles/a.md": role("A"),
-        "themes/brand/theme.yaml": "extends: default\n",
-        "themes/brand/templates/404.html": "brand 404\n",
-        "themes/brand/static/style.css": "body { color: purple }\n",
-    })  # fmt: skip
+    root = write_site(
+        {
+            "content/roles/a.md": role("A"),
+            "themes/brand/theme.yaml": "extends: default\n",
+            "themes/brand/templates/404.html": "brand 404\n",
+            "themes/brand/static/style.css": "body { color: purple }\n",
+        }
+    )
     build(root, theme="brand")
     assert (root / "output/404.html").read_text() == "brand 404\n"
     assert "<h1>A</h1>" in (root / "output/roles/a/index.html").read_text()
@@ -67,10 +84,12 @@ def test_a_theme_that_extends_itself(write_site):
 
 
 def test_template_syntax_error_names_template_and_line(write_site):
-    root = write_site({
-        "content/roles/a.md": role("A"),
-        "templates/role.html": "<h1>{{ role.title }}</h1>\n{% if role.draft %}\n<p>draft\n",
-    })  # fmt: skip
+    root = write_site(
+        {
+            "content/roles/a.md": role("A"),
+            "templates/role.html": "<h1>{{ role.title }}</h1>\n{% if role.draft %}\n<p>draft\n",
+        }
+    )
     [problem] = failing(root)
     assert problem.startswith(
         "templates/role.html:3: error: template syntax error: Unexpected end of template"
@@ -78,10 +97,12 @@ def test_template_syntax_error_names_template_and_line(write_site):
 
 
 def test_missing_template_says_where_it_looked(write_site):
-    root = write_site({
-        "content/roles/a.md": role("A"),
-        "themes/bare/templates/index.html": "x",
-    })  # fmt: skip
+    root = write_site(
+        {
+            "content/roles/a.md": role("A"),
+            "themes/bare/templates/index.html": "x",
+        }
+    )
     found = failing(root, theme="bare")
     assert any(
         "template 'role.html' not found (looked in themes/bare/templates)" in p for p in found
@@ -89,19 +110,23 @@ def test_missing_template_says_where_it_looked(write_site):
 
 
 def test_included_template_that_does_not_exist(write_site):
-    root = write_site({
-        "content/roles/a.md": role("A"),
-        "templates/role.html": "line one\n{% include 'nope.html' %}\n",
-    })  # fmt: skip
+    root = write_site(
+        {
+            "content/roles/a.md": role("A"),
+            "templates/role.html": "line one\n{% include 'nope.html' %}\n",
+        }
+    )
     [problem] = failing(root)
     assert problem == "templates/role.html:2: error: template 'nope.html' not found"
 
 
 def test_undefined_variable_names_template_and_line(write_site):
-    root = write_site({
-        "content/roles/a.md": role("A"),
-        "templates/role.html": "<h1>{{ role.title }}</h1>\n<p>{{ role.salray.min }}</p>\n",
-    })  # fmt: skip
+    root = write_site(
+        {
+            "content/roles/a.md": role("A"),
+            "templates/role.html": "<h1>{{ role.title }}</h1>\n<p>{{ role.salray.min }}</p>\n",
+        }
+    )
     [problem] = failing(root)
     assert problem.startswith("templates/role.html:2: error: undefined in template:")
     assert "salray" in problem
@@ -135,10 +160,12 @@ def test_the_compact_theme_extends_default_with_its_card_and_stylesheet(tmp_path
 
 
 def test_theme_yaml_must_be_well_formed(write_site):
-    root = write_site({
-        "content/roles/a.md": role("A"),
-        "themes/odd/theme.yaml": "extends: default\nstylesheets: extra.css\n",
-    })  # fmt: skip
+    root = write_site(
+        {
+            "content/roles/a.md": role("A"),
+            "themes/odd/theme.yaml": "extends: default\nstylesheets: extra.css\n",
+        }
+    )
     [problem] = failing(root, theme="odd")
     assert problem == (
         "themes/odd/theme.yaml:1: error: 'stylesheets' must be a list of file names in static/"

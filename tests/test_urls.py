@@ -7,14 +7,17 @@ import pytest
 from openings.urls import Urls, output_file, skill_key, skill_slug, slugify
 
 
-@pytest.mark.parametrize("text, slug", [
-    ("Ingénieure Données", "ingenieure-donnees"),
-    ("Senior Dev", "senior-dev"),
-    ("  --Hello,   World!--  ", "hello-world"),
-    ("Straße", "strae"),
-    ("日本語", ""),
-    ("Data Engineer (m/f/d)", "data-engineer-m-f-d"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "text, slug",
+    [
+        ("Ingénieure Données", "ingenieure-donnees"),
+        ("Senior Dev", "senior-dev"),
+        ("  --Hello,   World!--  ", "hello-world"),
+        ("Straße", "strae"),
+        ("日本語", ""),
+        ("Data Engineer (m/f/d)", "data-engineer-m-f-d"),
+    ],
+)
 def test_slugify(text, slug):
     assert slugify(text) == slug
     assert slugify(slugify(text)) == slugify(text)

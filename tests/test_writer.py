@@ -87,10 +87,12 @@ def test_an_output_path_that_is_a_file_is_refused(write_site):
 
 
 def test_static_file_colliding_with_a_page_names_both(write_site):
-    root = write_site({
-        "content/roles/a.md": role("A"),
-        "content/static/roles/a/index.html": "<p>mine</p>",
-    })  # fmt: skip
+    root = write_site(
+        {
+            "content/roles/a.md": role("A"),
+            "content/static/roles/a/index.html": "<p>mine</p>",
+        }
+    )
     with pytest.raises(BuildFailed) as info:
         build(root)
     [message] = [str(p) for p in info.value.problems]
@@ -99,11 +101,13 @@ def test_static_file_colliding_with_a_page_names_both(write_site):
 
 
 def test_static_files_are_copied_and_droppings_skipped(write_site):
-    root = write_site({
-        "content/roles/a.md": role("A"),
-        "content/static/.well-known/security.txt": "Contact: mailto:x@y.test",
-        "content/static/img/team.jpg~": "backup",
-    })  # fmt: skip
+    root = write_site(
+        {
+            "content/roles/a.md": role("A"),
+            "content/static/.well-known/security.txt": "Contact: mailto:x@y.test",
+            "content/static/img/team.jpg~": "backup",
+        }
+    )
     build(root)
     assert (root / "output/.well-known/security.txt").read_text().startswith("Contact")
     assert not (root / "output/img/team.jpg~").exists()
@@ -118,10 +122,12 @@ def test_parallel_build_is_byte_identical_to_a_single_process_build(write_site, 
     # A fresh process each: threads of other tests would keep this one from forking.
     for out, jobs in ((single, "1"), (many, "2")):
         result = subprocess.run(
-            [sys.executable, str(REPO / "build.py"), "build", "--output", str(out),
-             "--jobs", jobs], cwd=root, env={**os.environ, **ENVIRON},
-            capture_output=True, text=True,
-        )  # fmt: skip
+            [sys.executable, str(REPO / "build.py"), "build", "--output", str(out), "--jobs", jobs],
+            cwd=root,
+            env={**os.environ, **ENVIRON},
+            capture_output=True,
+            text=True,
+        )
         assert result.returncode == 0, result.stderr
     assert len(tree_digest(single)) > 400
     assert tree_digest(single) == tree_digest(many)

@@ -116,26 +116,86 @@ SAFE = Builds((nothing_executable,))
 
 CASES: dict[str, Case] = {
     # --- front matter -------------------------------------------------------------
-    "empty file": Case({"content/roles/evil.md": ""}, Error("content/roles/evil.md:1: error: missing front matter")),
-    "only an opening line": Case({"content/roles/evil.md": "---\n"}, Error("content/roles/evil.md:1: error: unclosed front matter")),
-    "empty front matter": Case({"content/roles/evil.md": "---\n---\nText\n"}, Error("content/roles/evil.md:1: error: empty front matter")),
-    "unclosed front matter": Case({"content/roles/evil.md": "---\ntitle: A\n\nText\n"}, Error("content/roles/evil.md:1: error: unclosed front matter")),
-    "tabs for indentation": Case({"content/roles/evil.md": "---\ntitle: A\nsalary:\n\tmin: 1\n---\n"}, Error("content/roles/evil.md:4:1: error: YAML syntax error")),
-    "byte order mark": Case({"content/roles/evil.md": "\ufeff" + role("With BOM")}, Builds((page_has("roles/evil/index.html", "<h1>With BOM</h1>"),))),
-    "windows line endings": Case({"content/roles/evil.md": role("CRLF", body="Line one.\n\n## Two").replace("\n", "\r\n")}, Builds((page_has("roles/evil/index.html", "<h2 id=\"two\">Two</h2>"),))),
-    "bytes that are not UTF-8": Case({"content/roles/evil.md": b"---\ntitle: Caf\xe9\n---\n"}, Error("content/roles/evil.md:2: error: not valid UTF-8 text")),
-    "duplicate keys": Case({"content/roles/evil.md": "---\ntitle: A\ntitle: B\n---\n"}, Error("content/roles/evil.md:3: error: duplicate key 'title' (first given on line 2)")),
-    "alias bomb under an unknown key": Case({"content/roles/evil.md": "---\ntitle: A\n" + BOMB + "---\n"}, Builds()),
-    "alias bomb where text is expected": Case({"content/roles/evil.md": "---\ntitle: A\n" + BOMB + "skills: *i\n---\n"}, Error("", r"content/roles/evil\.md:\d+: error: skills: expected text, got a list")),
-    "python object tag": Case({"content/roles/evil.md": "---\ntitle: !!python/object/apply:os.system ['touch /tmp/pwned']\n---\n"}, Error("content/roles/evil.md:2: error: title: expected text, got a list")),
-    "python name tag": Case({"content/roles/evil.md": "---\ntitle: !!python/name:os.system\n---\n"}, Error("content/roles/evil.md:2: error: title: unsupported YAML tag")),
-    "binary tag": Case({"content/roles/evil.md": "---\ntitle: !!binary aGVsbG8=\n---\n"}, Error("content/roles/evil.md:2: error: title: unsupported YAML tag")),
-    "a 10 MB value": Case({"content/roles/evil.md": "---\ntitle: " + "A" * 10_000_000 + "\n---\n"}, Error("content/roles/evil.md:1: error: the file is too large")),
-    "a 5,000 character title": Case({"content/roles/evil.md": role("T" * 5000)}, Error("content/roles/evil.md:2: error: title: is 5000 characters long; at most 300")),
-    "the Norway problem": Case({"content/roles/evil.md": role("NO", department="NO", location="NO")}, Builds((page_has("roles/evil/index.html", "<h1>NO</h1>"),))),
-    "a number where text is expected": Case({"content/roles/evil.md": role("0123", department="1e3")}, Builds((page_has("roles/evil/index.html", "<h1>0123</h1>"),))),
-    "a key that is a list": Case({"content/roles/evil.md": "---\ntitle: A\n? [a, b]\n: c\n---\n"}, Error("content/roles/evil.md:3: error: keys must be plain text")),
-    "front matter that is a list": Case({"content/roles/evil.md": "---\n- title: A\n---\n"}, Error("content/roles/evil.md:2: error: front matter must be a mapping")),
+    "empty file": Case(
+        {"content/roles/evil.md": ""}, Error("content/roles/evil.md:1: error: missing front matter")
+    ),
+    "only an opening line": Case(
+        {"content/roles/evil.md": "---\n"},
+        Error("content/roles/evil.md:1: error: unclosed front matter"),
+    ),
+    "empty front matter": Case(
+        {"content/roles/evil.md": "---\n---\nText\n"},
+        Error("content/roles/evil.md:1: error: empty front matter"),
+    ),
+    "unclosed front matter": Case(
+        {"content/roles/evil.md": "---\ntitle: A\n\nText\n"},
+        Error("content/roles/evil.md:1: error: unclosed front matter"),
+    ),
+    "tabs for indentation": Case(
+        {"content/roles/evil.md": "---\ntitle: A\nsalary:\n\tmin: 1\n---\n"},
+        Error("content/roles/evil.md:4:1: error: YAML syntax error"),
+    ),
+    "byte order mark": Case(
+        {"content/roles/evil.md": "\ufeff" + role("With BOM")},
+        Builds((page_has("roles/evil/index.html", "<h1>With BOM</h1>"),)),
+    ),
+    "windows line endings": Case(
+        {"content/roles/evil.md": role("CRLF", body="Line one.\n\n## Two").replace("\n", "\r\n")},
+        Builds((page_has("roles/evil/index.html", '<h2 id="two">Two</h2>'),)),
+    ),
+    "bytes that are not UTF-8": Case(
+        {"content/roles/evil.md": b"---\ntitle: Caf\xe9\n---\n"},
+        Error("content/roles/evil.md:2: error: not valid UTF-8 text"),
+    ),
+    "duplicate keys": Case(
+        {"content/roles/evil.md": "---\ntitle: A\ntitle: B\n---\n"},
+        Error("content/roles/evil.md:3: error: duplicate key 'title' (first given on line 2)"),
+    ),
+    "alias bomb under an unknown key": Case(
+        {"content/roles/evil.md": "---\ntitle: A\n" + BOMB + "---\n"}, Builds()
+    ),
+    "alias bomb where text is expected": Case(
+        {"content/roles/evil.md": "---\ntitle: A\n" + BOMB + "skills: *i\n---\n"},
+        Error("", r"content/roles/evil\.md:\d+: error: skills: expected text, got a list"),
+    ),
+    "python object tag": Case(
+        {
+            "content/roles/evil.md": "---\ntitle: !!python/object/apply:os.system ['touch /tmp/pwned']\n---\n"
+        },
+        Error("content/roles/evil.md:2: error: title: expected text, got a list"),
+    ),
+    "python name tag": Case(
+        {"content/roles/evil.md": "---\ntitle: !!python/name:os.system\n---\n"},
+        Error("content/roles/evil.md:2: error: title: unsupported YAML tag"),
+    ),
+    "binary tag": Case(
+        {"content/roles/evil.md": "---\ntitle: !!binary aGVsbG8=\n---\n"},
+        Error("content/roles/evil.md:2: error: title: unsupported YAML tag"),
+    ),
+    "a 10 MB value": Case(
+        {"content/roles/evil.md": "---\ntitle: " + "A" * 10_000_000 + "\n---\n"},
+        Error("content/roles/evil.md:1: error: the file is too large"),
+    ),
+    "a 5,000 character title": Case(
+        {"content/roles/evil.md": role("T" * 5000)},
+        Error("content/roles/evil.md:2: error: title: is 5000 characters long; at most 300"),
+    ),
+    "the Norway problem": Case(
+        {"content/roles/evil.md": role("NO", department="NO", location="NO")},
+        Builds((page_has("roles/evil/index.html", "<h1>NO</h1>"),)),
+    ),
+    "a number where text is expected": Case(
+        {"content/roles/evil.md": role("0123", department="1e3")},
+        Builds((page_has("roles/evil/index.html", "<h1>0123</h1>"),)),
+    ),
+    "a key that is a list": Case(
+        {"content/roles/evil.md": "---\ntitle: A\n? [a, b]\n: c\n---\n"},
+        Error("content/roles/evil.md:3: error: keys must be plain text"),
+    ),
+    "front matter that is a list": Case(
+        {"content/roles/evil.md": "---\n- title: A\n---\n"},
+        Error("content/roles/evil.md:2: error: front matter must be a mapping"),
+    ),
     # --- Markdown bodies ------------------------------------------------------------
     "script tag": Case(body("<script>alert(1)</script>"), SAFE),
     "script tag in capitals": Case(body("<SCRIPT SRC=//evil.test/x.js></SCRIPT>"), SAFE),
@@ -148,71 +208,208 @@ CASES: dict[str, Case] = {
     "javascript link as entities": Case(body('<a href="&#106;&#97;vascript:alert(1)">x</a>'), SAFE),
     "javascript link after white space": Case(body('<a href="  javascript:alert(1)">x</a>'), SAFE),
     "vbscript link": Case(body("[x](vbscript:msgbox(1))"), SAFE),
-    "data URL link": Case(body("[x](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)"), SAFE),
-    "data URL image": Case(body("![x](data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoMSk+)"), SAFE),
+    "data URL link": Case(
+        body("[x](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)"), SAFE
+    ),
+    "data URL image": Case(
+        body("![x](data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoMSk+)"), SAFE
+    ),
     "SVG with a script": Case(body("<svg><script>alert(1)</script></svg>"), SAFE),
     "SVG with an onload": Case(body('<svg onload="alert(1)"><circle r="5"/></svg>'), SAFE),
     "a comment that breaks out": Case(body("<!--><script>alert(1)</script>-->"), SAFE),
     "an iframe": Case(body('<iframe src="https://evil.test"></iframe>'), SAFE),
-    "a style with a script URL": Case(body('<div style="background:url(javascript:alert(1))">x</div>'), SAFE),
-    "a meta refresh": Case(body('<meta http-equiv="refresh" content="0;url=https://evil.test">'), SAFE),
-    "a form": Case(body('<form action="https://evil.test"><input name=p><button>Go</button></form>'), SAFE),
+    "a style with a script URL": Case(
+        body('<div style="background:url(javascript:alert(1))">x</div>'), SAFE
+    ),
+    "a meta refresh": Case(
+        body('<meta http-equiv="refresh" content="0;url=https://evil.test">'), SAFE
+    ),
+    "a form": Case(
+        body('<form action="https://evil.test"><input name=p><button>Go</button></form>'), SAFE
+    ),
     "a base tag": Case(body('<base href="https://evil.test/">'), SAFE),
-    "math with an embedded image": Case(body("<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>"), SAFE),
-    "script in an FAQ answer": Case({"content/roles/evil.md": "---\ntitle: A\nfaq:\n  - question: Q?\n    answer: '<script>alert(1)</script>[x](javascript:alert(1))'\n---\n"}, SAFE),
-    "script in a title": Case({"content/roles/evil.md": role("</title><script>alert(1)</script>")}, SAFE),
+    "math with an embedded image": Case(
+        body("<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>"), SAFE
+    ),
+    "script in an FAQ answer": Case(
+        {
+            "content/roles/evil.md": "---\ntitle: A\nfaq:\n  - question: Q?\n    answer: '<script>alert(1)</script>[x](javascript:alert(1))'\n---\n"
+        },
+        SAFE,
+    ),
+    "script in a title": Case(
+        {"content/roles/evil.md": role("</title><script>alert(1)</script>")}, SAFE
+    ),
     "a huge table": Case(body("| a | b |\n|---|---|\n" + "| x | y |\n" * 5000), SAFE),
-    "tens of thousands of brackets": Case(body("[" * 30_000), Builds((page_has("roles/evil/index.html", "[" * 30_000),))),
-    "lists nested thousands deep": Case(body("- " * 3000 + "x"), Builds((page_has("roles/evil/index.html", "<ul>\n<li>\n<ul>"),))),
+    "tens of thousands of brackets": Case(
+        body("[" * 30_000), Builds((page_has("roles/evil/index.html", "[" * 30_000),))
+    ),
+    "lists nested thousands deep": Case(
+        body("- " * 3000 + "x"), Builds((page_has("roles/evil/index.html", "<ul>\n<li>\n<ul>"),))
+    ),
     "quotes nested thousands deep": Case(body("> " * 10_000 + "x"), SAFE),
-    "brackets in an FAQ answer": Case({"content/roles/evil.md": "---\ntitle: A\nfaq:\n  - question: Q?\n    answer: '" + "[" * 5000 + "'\n---\n"}, Builds((page_has("roles/evil/index.html", "[" * 5000),))),
+    "brackets in an FAQ answer": Case(
+        {
+            "content/roles/evil.md": "---\ntitle: A\nfaq:\n  - question: Q?\n    answer: '"
+            + "[" * 5000
+            + "'\n---\n"
+        },
+        Builds((page_has("roles/evil/index.html", "[" * 5000),)),
+    ),
     "unclosed links by the thousand": Case(body("[a](" * 20_000), SAFE),
     "emphasis that never closes": Case(body("*a _b " * 20_000), SAFE),
     "backtick runs of every length": Case(body(" ".join("`" * n for n in range(1, 700))), SAFE),
-    "a thousand link definitions": Case(body("".join(f"[l{i}]: /u{i}\n" for i in range(5000)) + "[l1] " * 5000), SAFE),
-    "a table ten thousand columns wide": Case(body("|" + "a|" * 10_000 + "\n|" + "-|" * 10_000 + "\n" + "|x" * 10_000 + "\n" * 200), SAFE),
-    "a body over 256 KB": Case(body("word " * 60_000), Error("content/roles/evil.md:4: error: the text is too long")),
+    "a thousand link definitions": Case(
+        body("".join(f"[l{i}]: /u{i}\n" for i in range(5000)) + "[l1] " * 5000), SAFE
+    ),
+    "a table ten thousand columns wide": Case(
+        body("|" + "a|" * 10_000 + "\n|" + "-|" * 10_000 + "\n" + "|x" * 10_000 + "\n" * 200), SAFE
+    ),
+    "a body over 256 KB": Case(
+        body("word " * 60_000), Error("content/roles/evil.md:4: error: the text is too long")
+    ),
     # --- file names and slugs -------------------------------------------------------
-    "spaces in the file name": Case({"content/roles/Senior Dev Ops.md": role("A")}, Builds((exists("roles/senior-dev-ops/index.html"),))),
-    "accents in the file name": Case({"content/roles/Ingénieure Données.md": role("A")}, Builds((exists("roles/ingenieure-donnees/index.html"),))),
-    "a hidden file name of dots": Case({"content/roles/...md": role("Hidden")}, Builds((count("roles/*/index.html", 1),))),
-    "a file name of emoji": Case({"content/roles/🚀🚀.md": role("A")}, Error("content/roles/🚀🚀.md:1: error: the file name '🚀🚀.md' gives an empty slug")),
-    "names that differ by case": Case({"content/roles/Dev.md": role("A"), "content/roles/dev.md": role("B")}, Error("content/roles/dev.md:1: error: two roles would be written to /roles/dev/")),
-    "a slug that climbs out": Case({"content/roles/evil.md": role("A", slug="../../etc")}, Error("content/roles/evil.md:3: error: slug: '../../etc' is not a URL slug")),
-    "index.md as a role": Case({"content/roles/index.md": role("Index")}, Builds((exists("roles/index/index.html"),))),
-    "index.md as a page": Case({"content/pages/index.md": "---\ntitle: Home\n---\n"}, Error("content/pages/index.md:1: error: a page cannot be named 'index'")),
-    "a folder named like a role": Case({"content/roles/folder.md/role.md": role("A")}, Builds((exists("roles/folder", present=False),))),
+    "spaces in the file name": Case(
+        {"content/roles/Senior Dev Ops.md": role("A")},
+        Builds((exists("roles/senior-dev-ops/index.html"),)),
+    ),
+    "accents in the file name": Case(
+        {"content/roles/Ingénieure Données.md": role("A")},
+        Builds((exists("roles/ingenieure-donnees/index.html"),)),
+    ),
+    "a hidden file name of dots": Case(
+        {"content/roles/...md": role("Hidden")}, Builds((count("roles/*/index.html", 1),))
+    ),
+    "a file name of emoji": Case(
+        {"content/roles/🚀🚀.md": role("A")},
+        Error("content/roles/🚀🚀.md:1: error: the file name '🚀🚀.md' gives an empty slug"),
+    ),
+    "names that differ by case": Case(
+        {"content/roles/Dev.md": role("A"), "content/roles/dev.md": role("B")},
+        Error("content/roles/dev.md:1: error: two roles would be written to /roles/dev/"),
+    ),
+    "a slug that climbs out": Case(
+        {"content/roles/evil.md": role("A", slug="../../etc")},
+        Error("content/roles/evil.md:3: error: slug: '../../etc' is not a URL slug"),
+    ),
+    "index.md as a role": Case(
+        {"content/roles/index.md": role("Index")}, Builds((exists("roles/index/index.html"),))
+    ),
+    "index.md as a page": Case(
+        {"content/pages/index.md": "---\ntitle: Home\n---\n"},
+        Error("content/pages/index.md:1: error: a page cannot be named 'index'"),
+    ),
+    "a folder named like a role": Case(
+        {"content/roles/folder.md/role.md": role("A")},
+        Builds((exists("roles/folder", present=False),)),
+    ),
     # --- skills -----------------------------------------------------------------------
-    "skills that differ by case and space": Case({"content/roles/a.md": role("A", skills="['Node.js', ' node.JS ', 'NODE.JS']")}, Builds((count("skills/*/index.html", 2),))),  # and Go
-    "an empty skill": Case({"content/roles/evil.md": role("A", skills="['Go', '']")}, Error("content/roles/evil.md:3: error: skills: must not be empty")),
-    "500 skills": Case({"content/roles/a.md": role("A", skills="[" + ", ".join(f"s{i}" for i in range(500)) + "]")}, Builds((count("skills/*/index.html", 501),))),
-    "a skill that looks like a path": Case({"content/roles/a.md": role("A", skills="['../../etc/passwd']")}, Builds((exists("skills/etc-passwd/index.html"),))),
-    "a skill with a script": Case({"content/roles/a.md": role("A", skills="['<script>alert(1)</script>']")}, SAFE),
-    "C, C++ and C#": Case({"content/roles/a.md": role("A", skills="[C, C++, 'C#']")}, Builds((count("skills/*/index.html", 4),))),
+    "skills that differ by case and space": Case(
+        {"content/roles/a.md": role("A", skills="['Node.js', ' node.JS ', 'NODE.JS']")},
+        Builds((count("skills/*/index.html", 2),)),
+    ),  # and Go
+    "an empty skill": Case(
+        {"content/roles/evil.md": role("A", skills="['Go', '']")},
+        Error("content/roles/evil.md:3: error: skills: must not be empty"),
+    ),
+    "500 skills": Case(
+        {
+            "content/roles/a.md": role(
+                "A", skills="[" + ", ".join(f"s{i}" for i in range(500)) + "]"
+            )
+        },
+        Builds((count("skills/*/index.html", 501),)),
+    ),
+    "a skill that looks like a path": Case(
+        {"content/roles/a.md": role("A", skills="['../../etc/passwd']")},
+        Builds((exists("skills/etc-passwd/index.html"),)),
+    ),
+    "a skill with a script": Case(
+        {"content/roles/a.md": role("A", skills="['<script>alert(1)</script>']")}, SAFE
+    ),
+    "C, C++ and C#": Case(
+        {"content/roles/a.md": role("A", skills="[C, C++, 'C#']")},
+        Builds((count("skills/*/index.html", 4),)),
+    ),
     # --- dates ------------------------------------------------------------------------
-    "an expired role": Case({"content/roles/a.md": role("Old", valid_through="2020-01-01")}, Builds((page_has("roles/a/index.html", "This position is closed."),))),
-    "posted in the future": Case({"content/roles/a.md": role("Soon", date_posted="2030-01-01")}, Builds((exists("roles/a/index.html", False), count("roles/*/index.html", 1)))),
-    "a date that does not exist": Case({"content/roles/evil.md": role("A", valid_through="2026-02-30")}, Error("content/roles/evil.md:3: error: valid_through: invalid date")),
-    "a date with a time": Case({"content/roles/evil.md": role("A", date_posted="2026-01-01T10:00:00")}, Error("content/roles/evil.md:3: error: date_posted: invalid date")),
-    "open through today in the site's zone": Case({"content/site.yaml": SITE_YAML + "timezone: Pacific/Kiritimati\n", "content/roles/a.md": role("Today", valid_through="2026-11-28")}, Builds((page_has("index.html", "Today"),))),
-    "closed yesterday in the site's zone": Case({"content/site.yaml": SITE_YAML + "timezone: Pacific/Kiritimati\n", "content/roles/a.md": role("Gone", valid_through="2026-11-27")}, Builds((page_has("roles/a/index.html", "This position is closed."),))),
+    "an expired role": Case(
+        {"content/roles/a.md": role("Old", valid_through="2020-01-01")},
+        Builds((page_has("roles/a/index.html", "This position is closed."),)),
+    ),
+    "posted in the future": Case(
+        {"content/roles/a.md": role("Soon", date_posted="2030-01-01")},
+        Builds((exists("roles/a/index.html", False), count("roles/*/index.html", 1))),
+    ),
+    "a date that does not exist": Case(
+        {"content/roles/evil.md": role("A", valid_through="2026-02-30")},
+        Error("content/roles/evil.md:3: error: valid_through: invalid date"),
+    ),
+    "a date with a time": Case(
+        {"content/roles/evil.md": role("A", date_posted="2026-01-01T10:00:00")},
+        Error("content/roles/evil.md:3: error: date_posted: invalid date"),
+    ),
+    "open through today in the site's zone": Case(
+        {
+            "content/site.yaml": SITE_YAML + "timezone: Pacific/Kiritimati\n",
+            "content/roles/a.md": role("Today", valid_through="2026-11-28"),
+        },
+        Builds((page_has("index.html", "Today"),)),
+    ),
+    "closed yesterday in the site's zone": Case(
+        {
+            "content/site.yaml": SITE_YAML + "timezone: Pacific/Kiritimati\n",
+            "content/roles/a.md": role("Gone", valid_through="2026-11-27"),
+        },
+        Builds((page_has("roles/a/index.html", "This position is closed."),)),
+    ),
     # --- themes -----------------------------------------------------------------------
-    "a missing template": Case({"templates/role.html": "{% include 'nope.html' %}"}, Error("templates/role.html:1: error: template 'nope.html' not found")),
-    "a template syntax error": Case({"templates/role.html": "{% if %}"}, Error("templates/role.html:1: error: template syntax error")),
-    "an undefined variable": Case({"templates/role.html": "\n{{ no_such_thing.here }}"}, Error("templates/role.html:2: error: undefined in template")),
-    "a template that includes itself": Case({"templates/role.html": "{% include 'role.html' %}"}, Error("templates/role.html:1: error: templates include or extend each other without end")),
+    "a missing template": Case(
+        {"templates/role.html": "{% include 'nope.html' %}"},
+        Error("templates/role.html:1: error: template 'nope.html' not found"),
+    ),
+    "a template syntax error": Case(
+        {"templates/role.html": "{% if %}"},
+        Error("templates/role.html:1: error: template syntax error"),
+    ),
+    "an undefined variable": Case(
+        {"templates/role.html": "\n{{ no_such_thing.here }}"},
+        Error("templates/role.html:2: error: undefined in template"),
+    ),
+    "a template that includes itself": Case(
+        {"templates/role.html": "{% include 'role.html' %}"},
+        Error("templates/role.html:1: error: templates include or extend each other without end"),
+    ),
     # --- config and the folders a build may touch -------------------------------------
-    "output is the content folder": Case({}, Error("content:1: error: refusing to use"), output="content"),
+    "output is the content folder": Case(
+        {}, Error("content:1: error: refusing to use"), output="content"
+    ),
     "output is the project root": Case({}, Error(".:1: error: refusing to use"), output="."),
     "output is /": Case({}, Error("/:1: error: refusing to use"), output="/"),
     "output is the home folder": Case({}, Error(":1: error: refusing to use"), output="{home}"),
     "output is the project's parent": Case({}, Error(":1: error: refusing to use"), output=".."),
-    "a role that links outside the project": Case({}, Error("content/roles/link.md:1: error: this file links to a place outside the project"), links={"content/roles/link.md": "{outside}/secret.md"}),
-    "a static file that links outside the project": Case({}, Error("content/static/leak.txt:1: error: this file links to a place outside the project"), links={"content/static/leak.txt": "{outside}/secret.md"}),
-    "site.yaml is a list": Case({"content/site.yaml": "- title: T\n"}, Error("content/site.yaml:1: error: front matter must be a mapping")),
-    "a base_url that is a script": Case({"content/site.yaml": "title: T\nbase_url: javascript:alert(1)\n"}, Error("content/site.yaml:2: error: base_url:")),
-    "a cname with a path": Case({"content/site.yaml": SITE_YAML + "cname: evil.test/../x\n"}, Error(f"content/site.yaml:{SITE_YAML.count(chr(10)) + 1}: error: cname:")),
-}  # fmt: skip
+    "a role that links outside the project": Case(
+        {},
+        Error("content/roles/link.md:1: error: this file links to a place outside the project"),
+        links={"content/roles/link.md": "{outside}/secret.md"},
+    ),
+    "a static file that links outside the project": Case(
+        {},
+        Error("content/static/leak.txt:1: error: this file links to a place outside the project"),
+        links={"content/static/leak.txt": "{outside}/secret.md"},
+    ),
+    "site.yaml is a list": Case(
+        {"content/site.yaml": "- title: T\n"},
+        Error("content/site.yaml:1: error: front matter must be a mapping"),
+    ),
+    "a base_url that is a script": Case(
+        {"content/site.yaml": "title: T\nbase_url: javascript:alert(1)\n"},
+        Error("content/site.yaml:2: error: base_url:"),
+    ),
+    "a cname with a path": Case(
+        {"content/site.yaml": SITE_YAML + "cname: evil.test/../x\n"},
+        Error(f"content/site.yaml:{SITE_YAML.count(chr(10)) + 1}: error: cname:"),
+    ),
+}
 
 
 def run_bounded(func: Callable[[], object]) -> object:

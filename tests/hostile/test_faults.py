@@ -28,9 +28,12 @@ def cli(root: Path, *args: str, **kwargs) -> subprocess.Popen:
     kwargs.setdefault("stderr", subprocess.DEVNULL)
     return subprocess.Popen(
         [sys.executable, str(REPO / "build.py"), "build", "--quiet", *args],
-        cwd=root, env={**os.environ, **ENVIRON}, stdout=subprocess.DEVNULL,
-        start_new_session=True, **kwargs,
-    )  # fmt: skip
+        cwd=root,
+        env={**os.environ, **ENVIRON},
+        stdout=subprocess.DEVNULL,
+        start_new_session=True,
+        **kwargs,
+    )
 
 
 def flip(root: Path, version: str) -> None:
@@ -118,8 +121,13 @@ def test_a_full_disk_keeps_the_site_and_says_why(write_site):
 
 @pytest.fixture
 def preview(copy_repo_site):
-    running = Preview(BuildOptions(root=copy_repo_site()), port=0, report=lambda m: None,
-                      settle=0.05, environ=ENVIRON)  # fmt: skip
+    running = Preview(
+        BuildOptions(root=copy_repo_site()),
+        port=0,
+        report=lambda m: None,
+        settle=0.05,
+        environ=ENVIRON,
+    )
     running.start()
     yield running
     running.stop()

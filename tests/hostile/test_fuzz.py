@@ -19,8 +19,7 @@ from openings.models import Role
 from openings.urls import Urls, skill_key, skill_slug, slugify
 
 PROBLEM = re.compile(r"^[^\n]+:\d+: (error|warning): .+", re.S)
-FUZZ = settings(max_examples=150, deadline=None,
-                suppress_health_check=[HealthCheck.too_slow])  # fmt: skip
+FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def front_matter_like() -> st.SearchStrategy[bytes]:
@@ -104,8 +103,10 @@ skill_names = st.text(alphabet=st.sampled_from("aAbB cC+#.-_ /é&@1"), min_size=
 
 @given(st.lists(skill_names.filter(lambda s: s.strip()), min_size=1, max_size=30))
 def test_two_skills_never_share_a_url(names: list[str]):
-    roles = [Role(source="x", slug=f"r{i}", title="T", description="", body_html="",
-                  skills=(name,)) for i, name in enumerate(names)]  # fmt: skip
+    roles = [
+        Role(source="x", slug=f"r{i}", title="T", description="", body_html="", skills=(name,))
+        for i, name in enumerate(names)
+    ]
     skills = group_skills(roles)
     assert len({s.slug for s in skills}) == len(skills)
     assert len(skills) == len({skill_key(n) for n in names})
