@@ -151,10 +151,7 @@ def _body(html_text: str, posting: Posting) -> str:
 def _lever_salary(value: Any, posting: Posting) -> dict[str, Any] | None:
     if not isinstance(value, dict) or not value.get("currency"):
         return None
-    interval = str(value.get("interval", "")).casefold()  # per-year-salary, per-hour-wage
-    period = next((p for p in PERIOD_CHOICES if p in interval), None)
-    if period is None:
-        posting.unmapped.append(f"pay interval {value.get('interval')!r} read as a year")
+    period = _period(value.get("interval"), posting)  # per-year-salary, per-hour-wage
     return _salary(value.get("currency"), value.get("min"), value.get("max"), period)
 
 
@@ -163,14 +160,19 @@ def _ashby_salary(value: Any, posting: Posting) -> dict[str, Any] | None:
         return None
     for part in value.get("summaryComponents") or []:
         if isinstance(part, dict) and part.get("compensationType") == "Salary":
-            interval = str(part.get("interval", "")).casefold()  # "1 YEAR", "1 HOUR"
-            period = next((p for p in PERIOD_CHOICES if p in interval), None)
-            if period is None:
-                posting.unmapped.append(f"pay interval {part.get('interval')!r} read as a year")
+            period = _period(part.get("interval"), posting)  # "1 YEAR", "1 HOUR"
             return _salary(
                 part.get("currencyCode"), part.get("minValue"), part.get("maxValue"), period
             )
     return None
+
+
+def _period(interval: Any, posting: Posting) -> str | None:
+    """Our pay period named in a board's interval, or None (noted: read as a year)."""
+    period = next((p for p in PERIOD_CHOICES if p in str(interval or "").casefold()), None)
+    if period is None:
+        posting.unmapped.append(f"pay interval {interval!r} read as a year")
+    return period
 
 
 def _salary(currency: Any, low: Any, high: Any, period: str | None) -> dict[str, Any] | None:
