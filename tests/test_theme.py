@@ -6,6 +6,7 @@ import pytest
 from conftest import REPO, build, html, many_roles, role
 
 from openings.errors import BuildFailed
+from openings.planned import TEMPLATES
 
 
 def failing(root, **options) -> list[str]:
@@ -30,21 +31,8 @@ def test_a_site_template_overrides_the_themes_one(write_site):
 
 
 def test_theme_chosen_by_site_yaml_and_by_option(write_site):
-    custom = {
-        "themes/plain/templates/" + name: f"{name}:{{{{ meta.title }}}}\n"
-        for name in (
-            "index.html",
-            "role.html",
-            "skill.html",
-            "skills.html",
-            "department.html",
-            "place.html",
-            "page.html",
-            "404.html",
-            "feed.xml",
-            "sitemap.xml",
-            "robots.txt",
-        )
+    custom = {  # a theme with every template the pages are rendered with
+        "themes/plain/templates/" + name: f"{name}:{{{{ meta.title }}}}\n" for name in TEMPLATES
     }
     root = write_site({"content/roles/a.md": role("A"), **custom})
     build(root, theme="plain")
