@@ -116,7 +116,12 @@ def is_plain(text: str) -> bool:
 
 def plain_text(fragment: str) -> str:
     """The text of an HTML fragment, white space folded."""
-    return " ".join(html.unescape(_TAG.sub("", fragment)).split())
+    return " ".join(text_of(fragment).split())
+
+
+def text_of(fragment: str) -> str:
+    """The text of an HTML fragment, white space as it is (for what splits it anyway)."""
+    return html.unescape(_TAG.sub("", fragment))
 
 
 def description(safe_html: str, limit: int = DESCRIPTION_MAX) -> str:

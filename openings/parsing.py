@@ -13,7 +13,7 @@ from . import frontmatter as fm
 from .config import SiteConfig, read_text
 from .errors import Problem, Report, SiteError
 from .links import Link, line_of
-from .markdown import MarkdownRenderer, TooComplex, plain_text
+from .markdown import MarkdownRenderer, TooComplex, text_of
 from .rules import Finding
 from .search import text_words
 from .wording import wording_findings
@@ -130,7 +130,7 @@ def parse_text(
         tuple(links),
         tuple(sorted(taken)),
         tuple(dict.fromkeys(findings)),
-        text_words(plain_text(rendered.html)),
+        text_words(text_of(rendered.html)),
     )
 
 

@@ -46,13 +46,16 @@ class ViewReader:
 class Reader:
     """Hands a page what it asks of the site and notes each key it handed out.
 
-    `facts` are the site's; `full` gives a role with its text (a site kept without
-    the roles' text reads it again). Queries asked are kept in `queries`: key ->
-    (what the query read, its answer's digest).
+    `facts` are the site's (None: a build that keeps no state notes nothing); `full`
+    gives a role with its text (a site kept without the roles' text reads it again).
+    Queries asked are kept in `queries`: key -> (what the query read, its answer's digest).
     """
 
     def __init__(
-        self, site: Site, facts: Mapping[Key, str], full: Callable[[Role], Role] | None = None
+        self,
+        site: Site,
+        facts: Mapping[Key, str] | None,
+        full: Callable[[Role], Role] | None = None,
     ) -> None:
         self.site = site
         self.facts = facts
@@ -61,11 +64,13 @@ class Reader:
         self.queries: dict[Key, tuple[tuple[Key, ...], str]] = {}
 
     def note(self, key: Key) -> None:
-        self.got[key] = self.facts[key]
+        if self.facts is not None:
+            self.got[key] = self.facts[key]
 
     def note_all(self, keys: list[Key]) -> None:
         """`note` for many keys in one pass (a list of 10,000 roles notes each of them)."""
-        self.got.update(zip(keys, map(self.facts.__getitem__, keys), strict=True))
+        if self.facts is not None:
+            self.got.update(zip(keys, map(self.facts.__getitem__, keys), strict=True))
 
     # The site's parts.
     def role(self, role: Role) -> Role:
@@ -78,7 +83,8 @@ class Reader:
 
     def words_of(self, roles: list[Role]) -> list[str]:
         """The words of each role's text that search finds it by (kept without the text)."""
-        self.note_all([("words", role.slug) for role in roles])
+        if self.facts is not None:
+            self.note_all([("words", role.slug) for role in roles])
         return [role.search_words for role in roles]
 
     def listed(self) -> tuple[RoleBrief, ...]:
@@ -157,6 +163,8 @@ class Reader:
     # Queries: answers worked out from the site, with what they read noted apart.
     def query(self, key: Key, answer: Callable[[Reader], Any]) -> Any:
         """Work out a query with a Reader of its own; this reader notes its answer."""
+        if self.facts is None:
+            return answer(self)  # nothing to note: no digest either
         own = Reader(self.site, self.facts)
         result = answer(own)
         digest = digest_of(result)

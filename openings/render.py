@@ -7,6 +7,7 @@ them), and sends back only the problems, what each page read and what the sink s
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +18,7 @@ import jinja2
 from .errors import Problem, Report
 from .facts import SETTINGS, Key, template_key
 from .models import Role
-from .parallel import MIN_ITEMS, fork_map
+from .parallel import BATCHES, MIN_ITEMS, fork_map
 from .planned import PlannedPage
 from .reader import Reader
 from .site import Site
@@ -48,7 +49,7 @@ class Renderer:
     parts: dict[tuple[str, ...], Any] | None = None  # the memo of roles' parts (listings.Memo)
 
     def render(self, page: PlannedPage, report: Report) -> tuple[bytes | None, Reader]:
-        reader = Reader(self.site, self.facts if self.facts is not None else _Anything(), self.full)
+        reader = Reader(self.site, self.facts, self.full)
         reader.note(SETTINGS)
         if page.data is not None:
             return page.bytes(reader), reader
@@ -68,21 +69,23 @@ class Renderer:
             return [self._render_share(part, sink) for part in chunk]
 
         jobs = max(1, min(jobs, len(pages) // MIN_ITEMS or 1))
-        shares = _shares(pages, jobs)
         result = Rendered()
-        for part in fork_map(share, shares, jobs, min_items=1):
-            result.problems += part.problems
+        problems: dict[Problem, None] = {}  # a template's error, once for all its pages
+        for part in fork_map(share, _batches(pages, jobs), jobs, min_items=1, batch=1):
+            problems.update(dict.fromkeys(part.problems))
             result.reads |= part.reads
             result.queries |= part.queries
             result.sunk |= part.sunk
             if self.parts is not None:
                 self.parts.update(part.parts)  # made in another process: kept here too
+        result.problems = list(problems)
         return result
 
     def _render_share(self, pages: Sequence[PlannedPage], sink: Sink) -> Rendered:
         own = Report(self.root)
         result = Rendered()
-        known = set(self.parts) if self.parts is not None and self.facts is not None else None
+        # The memo's parts made here come after those it had: a dict keeps its order.
+        known = len(self.parts) if self.parts is not None and self.facts is not None else None
         try:
             for page in pages:
                 data, reader = self.render(page, own)
@@ -97,30 +100,23 @@ class Renderer:
             own.error(self.output, 1, write_error(exc))
         result.problems = own.problems
         if known is not None and self.parts is not None:
-            result.parts = {k: self.parts[k] for k in self.parts.keys() - known}
+            result.parts = dict(itertools.islice(self.parts.items(), known, None))
         return result
 
 
-def _shares(pages: Sequence[PlannedPage], jobs: int) -> list[list[PlannedPage]]:
-    """The pages dealt out to `jobs` processes, each kind of page (by its template, or
-    its file's type) in turn, so every process gets its part of each: of the long
-    listing pages, and of the role pages and their pictures, which alternate in the
-    order of their files."""
-    shares: list[list[PlannedPage]] = [[] for _ in range(jobs)]
-    dealt: dict[str, int] = {}
+def _batches(pages: Sequence[PlannedPage], jobs: int) -> list[list[PlannedPage]]:
+    """The pages in batches for `jobs` processes to take in turn (see fork_map), by kind
+    (a template, or a file's type), the rarest kinds first: a page alone of its kind (the
+    index, the feed, search.json, jobs.json) is a pass over every role and a batch of
+    its own, taken while the many role pages are still to come, which even out the end."""
+    kinds: dict[str, list[PlannedPage]] = {}
     for page in pages:
-        kind = page.template or page.output_file.rpartition(".")[2]
-        n = dealt.get(kind, 0)
-        shares[n % jobs].append(page)
-        dealt[kind] = n + 1
-    return shares
-
-
-class _Anything(dict[Key, str]):
-    """Facts for a build that notes nothing: every key has the empty digest."""
-
-    def __missing__(self, key: Key) -> str:
-        return ""
+        kinds.setdefault(page.template or page.output_file.rpartition(".")[2], []).append(page)
+    batches = []
+    for same in sorted(kinds.values(), key=len):
+        size = -(-len(same) // (jobs * BATCHES))
+        batches += [same[i : i + size] for i in range(0, len(same), size)]
+    return batches
 
 
 def write_error(exc: OSError) -> str:

@@ -15,11 +15,13 @@ import itertools
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 
 _WORD = re.compile(r"[^\W_]+(?:[-.,'/&+#][^\W_]+)*[+#]*")
 _JOINT = re.compile(r"[-.,'/&]")
 _PUNCTUATION = ".,;:!?()[]{}\"'*…“”‘’«»"
 TEXT_WORDS = 80  # distinct words of a role's text kept for search, beyond its card
+CHUNKS_KEPT = 1 << 16  # chunks of text whose words are remembered (_chunk_words, _shown_words)
 SHORTEST = 3  # letters of the shortest word of a role's text that is kept
 # Words of a text that nobody searches for (a role's card keeps all of its words).
 _STOP = """about after all also and any are been before being both but can could did does
@@ -72,27 +74,38 @@ def text_words(text: str, most: int = TEXT_WORDS) -> str:
 
 def _kept_words(chunks: Iterable[str]) -> dict[str, None]:
     """The folded words of chunks of a text that search keeps, in order, each once."""
-    kept: dict[str, None] = {}
-    for chunk in chunks:  # a tight loop: it runs for every distinct word of every role
-        folded = chunk.lower() if chunk.isascii() else fold(chunk)
-        bare = folded.strip(_PUNCTUATION)
-        if bare.isalnum():
-            if len(bare) >= SHORTEST and bare not in STOP_WORDS:
-                kept[bare] = None
-            continue
-        for word in _WORD.findall(folded):
-            for form in _forms(word) if _JOINT.search(word) else (word,):
-                if len(form) >= SHORTEST and form not in STOP_WORDS:
-                    kept[form] = None
-    return kept
+    return dict.fromkeys(itertools.chain.from_iterable(map(_chunk_words, chunks)))
+
+
+@lru_cache(maxsize=CHUNKS_KEPT)
+def _chunk_words(chunk: str) -> tuple[str, ...]:
+    """The words search keeps of one chunk of a text (a run without white space). Texts
+    share most of their chunks, so each is worked out once per process, not per role."""
+    folded = chunk.lower() if chunk.isascii() else fold(chunk)
+    bare = folded.strip(_PUNCTUATION)
+    if bare.isalnum():
+        return (bare,) if len(bare) >= SHORTEST and bare not in STOP_WORDS else ()
+    kept = []
+    for word in _WORD.findall(folded):
+        for form in _forms(word) if _JOINT.search(word) else (word,):
+            if len(form) >= SHORTEST and form not in STOP_WORDS:
+                kept.append(form)
+    return tuple(kept)
 
 
 def search_text(shown: Iterable[str], *words: str) -> str:
     """Every word of what a role's card shows, then the `words` of its text (text_words),
     each once, one space apart, leaving out each word that begins another (search finds
     a role by the beginnings of its words)."""
-    kept = dict.fromkeys(w for part in shown for w in words_of(part))
-    kept.update(dict.fromkeys(w for text in words for w in text.split()))
+    kept = dict.fromkeys(itertools.chain.from_iterable(map(_shown_words, shown)))
+    for text in words:
+        kept.update(dict.fromkeys(text.split()))
     ordered = sorted(kept)
     begins = {a for a, b in itertools.pairwise(ordered) if b.startswith(a)}
     return " ".join(w for w in kept if w not in begins)
+
+
+@lru_cache(maxsize=CHUNKS_KEPT)
+def _shown_words(part: str) -> tuple[str, ...]:
+    """words_of one thing a card shows: roles share their teams, places and skills."""
+    return tuple(words_of(part))

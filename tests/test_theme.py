@@ -173,9 +173,9 @@ def test_a_template_that_fails_while_rendering_names_its_line(write_site, jobs):
     (root / "output/kept.html").write_text("the last good site")
     with pytest.raises(BuildFailed) as info:
         build(root, jobs=jobs)
-    messages = {str(p) for p in info.value.problems if p.is_error}
-    assert messages == {
+    messages = [str(p) for p in info.value.problems if p.is_error]
+    assert messages == [  # once, not once for each of the 300 role pages
         "templates/role.html:6: error: template error: integer division or modulo by zero "
         "(ZeroDivisionError)"
-    }
+    ]
     assert (root / "output/kept.html").read_text() == "the last good site"
