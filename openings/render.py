@@ -62,16 +62,26 @@ class Renderer:
             template_error(exc, page.template, report)
             return None, reader
 
-    def render_all(self, pages: Sequence[PlannedPage], sink: Sink, jobs: int) -> Rendered:
-        """Render `pages` in up to `jobs` processes, handing each page's bytes to `sink`."""
+    def render_all(
+        self,
+        rels: Sequence[str],
+        page_of: Callable[[str], PlannedPage],
+        kind_of: Callable[[str], str],
+        sink: Sink,
+        jobs: int,
+    ) -> Rendered:
+        """Render the pages of output files `rels` in up to `jobs` processes, handing each
+        page's bytes to `sink`. Each process makes its pages (`page_of`) as it takes them:
+        `kind_of` says which are alike, to deal them out (see _batches)."""
 
-        def share(chunk: Sequence[Sequence[PlannedPage]]) -> list[Rendered]:
-            return [self._render_share(part, sink) for part in chunk]
+        def share(chunk: Sequence[Sequence[str]]) -> list[Rendered]:
+            return [self._render_share(list(map(page_of, part)), sink) for part in chunk]
 
-        jobs = max(1, min(jobs, len(pages) // MIN_ITEMS or 1))
+        jobs = max(1, min(jobs, len(rels) // MIN_ITEMS or 1))
         result = Rendered()
         problems: dict[Problem, None] = {}  # a template's error, once for all its pages
-        for part in fork_map(share, _batches(pages, jobs), jobs, min_items=1, batch=1):
+        batches = _batches(rels, kind_of, jobs)
+        for part in fork_map(share, batches, jobs, min_items=1, batch=1):
             problems.update(dict.fromkeys(part.problems))
             result.reads |= part.reads
             result.queries |= part.queries
@@ -104,14 +114,14 @@ class Renderer:
         return result
 
 
-def _batches(pages: Sequence[PlannedPage], jobs: int) -> list[list[PlannedPage]]:
-    """The pages in batches for `jobs` processes to take in turn (see fork_map), by kind
-    (a template, or a file's type), the rarest kinds first: a page alone of its kind (the
-    index, the feed, search.json, jobs.json) is a pass over every role and a batch of
-    its own, taken while the many role pages are still to come, which even out the end."""
-    kinds: dict[str, list[PlannedPage]] = {}
-    for page in pages:
-        kinds.setdefault(page.template or page.output_file.rpartition(".")[2], []).append(page)
+def _batches(rels: Sequence[str], kind_of: Callable[[str], str], jobs: int) -> list[list[str]]:
+    """Output files in batches for `jobs` processes to take in turn (see fork_map), by
+    kind, the rarest kinds first: a page alone of its kind (the index, the feed,
+    search.json, jobs.json) is a pass over every role and a batch of its own, taken while
+    the many role pages are still to come, which even out the end."""
+    kinds: dict[str, list[str]] = {}
+    for rel in rels:
+        kinds.setdefault(kind_of(rel), []).append(rel)
     batches = []
     for same in sorted(kinds.values(), key=len):
         size = -(-len(same) // (jobs * BATCHES))

@@ -62,17 +62,17 @@ class Job:
     renderer: Renderer
     report: Report
 
-    def pages(self, rels: list[str]) -> list[PlannedPage]:
+    def page(self, rel: str) -> PlannedPage:
         settings = self.settings
-        return [
-            planned_page(self.site, rel, self.plan[rel], settings.parts, settings.cards)
-            for rel in rels
-        ]
+        return planned_page(self.site, rel, self.plan[rel], settings.parts, settings.cards)
 
-    def render(self, pages: list[PlannedPage], sink: Callable[[str, bytes], object]) -> Rendered:
-        """Render, and take in what rendering found: its problems (raised if errors), and
-        what each page and query read."""
-        rendered = self.renderer.render_all(pages, sink, self.target.jobs)
+    def kind(self, rel: str) -> str:
+        return self.plan[rel][0]
+
+    def render(self, rels: list[str], sink: Callable[[str, bytes], object]) -> Rendered:
+        """Render the pages of `rels`, and take in what rendering found: its problems
+        (raised if errors), and what each page and query read."""
+        rendered = self.renderer.render_all(rels, self.page, self.kind, sink, self.target.jobs)
         self.report.problems += rendered.problems
         self.report.raise_if_errors()
         for node, (keys, digest) in rendered.queries.items():
@@ -124,7 +124,7 @@ def _in_place(job: Job, store: MemoryStore) -> tuple[Records, list[str]]:
     in_view = store.view.pages() if store.view is not None and (todo or gone) else set()
     if in_view and store.view is not None:
         first, removed = in_view.intersection(todo), in_view & gone
-        early = job.render(job.pages(sorted(first)), sink).sunk
+        early = job.render(sorted(first), sink).sunk
         undo = write_first(output, early, removed)
         gone -= removed
         store.view.shown(set(todo) - first | gone)
@@ -135,7 +135,7 @@ def _in_place(job: Job, store: MemoryStore) -> tuple[Records, list[str]]:
         if before.get(s.dest, PageRecord("", 0, 0)).fingerprint != statics[s.dest]
     }
     try:
-        rendered = job.render(job.pages(todo), sink)
+        rendered = job.render(todo, sink)
         records, changed = put_in_place(output, before, rendered.sunk, gone, copies)
     except BaseException:
         put_back(output, undo)
@@ -177,7 +177,7 @@ def _as_tree(
             disk.forget_spare()  # it changes now; if the build stops, it is not trusted
         kept = start_tree(writer, output, keep)
         writer.files = len(job.plan) + len(statics)
-        rendered = job.render(job.pages(sorted(todo)), writer.write)
+        rendered = job.render(sorted(todo), writer.write)
         if job.target.store is not None:
             job.target.store.forget()  # until saved again, the output is not the state's
         finish_tree(writer, copies)
