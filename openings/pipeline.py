@@ -102,7 +102,8 @@ def _build(
     if last is not None and last.settings != settings.digest:
         last = None
     build.say(f"Reading the roles in {report.display(options.content_dir)}")
-    content = _read(build, settings, last, hint)
+    with long_lived():  # millions of objects (the site), all to live as long as the build
+        content = _read(build, settings, last, hint)
     roles_dir = options.content_dir / ROLES_DIR
     left_out = _leave_out_broken(content, report, roles_dir) if options.keep_going else ()
     report.problems += site_problems(settings.config, options.content_dir)

@@ -21,7 +21,6 @@ from zoneinfo import ZoneInfo
 from .assemble import Touched, assemble, check_unique, reassemble
 from .cache import BuildCache
 from .checks import role_problems
-from .collector import paused
 from .config import SiteConfig
 from .content import ContentLoader
 from .digests import Scan
@@ -91,8 +90,7 @@ def read_all(reading: Reading, report: Report) -> Content:
     page_files = content_files(folder / PAGES_DIR)
     if reading.memory is not None:
         reading.memory.keep_only([*role_files, *page_files])
-    with paused():  # millions of objects, all to live as long as the site
-        roles = _roles(reading, loader, maker, role_files, files, problems, reading.jobs, scheduled)
+    roles = _roles(reading, loader, maker, role_files, files, problems, reading.jobs, scheduled)
     pages = _pages(loader, maker, page_files, files, problems)
     check_unique(roles, "role", report)
     check_unique(pages, "page", report)
