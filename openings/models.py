@@ -127,6 +127,8 @@ class RoleFacts(Cached):
 
 @dataclass(frozen=True, eq=False)  # one object per file: identity is equality, and cheap
 class Role(RoleFacts):
+    kept = frozenset({"brief"})  # made where the file is parsed (sources): lists read it
+
     source: str  # the file, relative to the project root
     slug: str
     title: str

@@ -251,6 +251,7 @@ def _roles(
         role = maker.role(path, parsed)
         if role is not None:
             loader.report.problems.extend(role_problems(role, reading.config, reading.today))
+            role.brief  # noqa: B018 (made here, in the process that parsed it: see Role.kept)
         return role
 
     made = list(_read_each(loader, paths, role_schema, jobs, make, files, problems))
