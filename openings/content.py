@@ -126,13 +126,15 @@ class ContentLoader:
             if hit is not None:
                 known[path] = Read(*hit, None)
         todo = [p for p in paths if p not in known]
-        fresh = dict(
-            zip(
-                todo,
-                fork_map(lambda chunk: self.parse_batch(chunk, schema_for, make), todo, jobs),
-                strict=True,
-            )
-        )
+        # What was made of a file is all the caller needs of it, unless a cache keeps
+        # the parse: the parse need not come back through a pipe.
+        needed = make is None or self.cache is not None
+
+        def batch(chunk: Sequence[Path]) -> list[Read[T]]:
+            read = self.parse_batch(chunk, schema_for, make)
+            return read if needed else [r._replace(parsed=None) for r in read]
+
+        fresh = dict(zip(todo, fork_map(batch, todo, jobs), strict=True))
         results = []
         for path in paths:
             result = known[path] if path in known else fresh[path]

@@ -67,8 +67,9 @@ def text_words(text: str, most: int = TEXT_WORDS) -> str:
     order = _kept_words(chunks)
     if len(order) <= most:
         return " ".join(order)
-    kept = set(list(_kept_words(c for c in chunks if not c.islower()))[:most])
-    kept.update([w for w in order if w not in kept][: most - len(kept)])
+    kept = set(itertools.islice(_kept_words(itertools.filterfalse(str.islower, chunks)), most))
+    if len(kept) < most:
+        kept.update(itertools.islice((w for w in order if w not in kept), most - len(kept)))
     return " ".join(w for w in order if w in kept)
 
 
