@@ -203,7 +203,10 @@ def _regroup(
 def _spelling(role: Role, key: str, kind: str) -> str:
     if kind == TEAM:
         return role.department
-    return next(name for name in role.skills if skill_key(name) == key)
+    for name in role.skills:  # a loop, not next(genexpr): it runs for every membership
+        if skill_key(name) == key:
+            return name
+    raise KeyError(key)
 
 
 def _most_used(roles: Iterable[Role], key: str, kind: str) -> str:

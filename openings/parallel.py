@@ -1,7 +1,7 @@
 """Spread independent work over forked processes; results come back in order.
 
 Forked children inherit the parent's memory (the site, the templates), so nothing
-is pickled on the way in; only each child's results come back through a pipe. The
+is pickled on the way in; only each child's results come back, batch by batch. The
 processes, this one among them, take the work a batch at a time. The
 work runs in this process instead when it is small, when one job is asked for,
 where fork does not exist, or when other threads are running (forking a threaded
@@ -13,6 +13,8 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import pickle
+import tempfile
 import threading
 import traceback
 from collections.abc import Callable, Sequence
@@ -53,7 +55,10 @@ def fork_map(
     The items are cut in batches (of `batch` items, else `BATCHES` a process), and each
     process takes the next batch nobody has taken whenever it is done with one, so that
     all of them end together, however much longer some items take than others. This
-    process takes batches too: its results need no pipe, and one fork fewer is made.
+    process takes batches too: its results need no pickling, and one fork fewer is made.
+    A child writes each batch's results to a file as it finishes it (a pipe would hold
+    it up until this process read them), and this process reads them between its own
+    batches, so that little is left to read when the last batch is done.
     """
     if not can_fork(jobs, len(items), min_items):
         return func(items)
@@ -61,65 +66,97 @@ def fork_map(
     batches = [items[i : i + size] for i in range(0, len(items), size)]
     ctx = multiprocessing.get_context("fork")
     taken = ctx.Value("i", 0)  # the number of batches taken so far
-    workers = []
-    for _ in range(min(jobs, len(batches)) - 1):
-        receive, send = ctx.Pipe(duplex=False)
-        process = ctx.Process(target=_child, args=(func, batches, taken, send), daemon=True)
-        process.start()
-        send.close()
-        workers.append((process, receive))
-    try:
-        done = _take(func, batches, taken)
-    except BaseException:
-        for process, receive in workers:
-            process.kill()
-            process.join()
-            receive.close()
-        raise
-    failures = []
-    for process, receive in workers:
+    done: dict[int, list[R]] = {}
+    with tempfile.TemporaryDirectory(prefix="openings-") as folder:
+        count = min(jobs, len(batches)) - 1
+        workers = [_Worker(ctx, func, batches, taken, folder) for _ in range(count)]
         try:
-            ok, value = receive.recv()
-        except EOFError:
-            ok, value = False, "a worker process died"
-        receive.close()
-        process.join()
-        if ok:
-            done |= value
-        else:
-            failures.append(value)
+            while (index := _take(taken, len(batches))) is not None:
+                done[index] = func(batches[index])
+                for worker in workers:
+                    worker.collect(done, wait=False)
+            for worker in workers:
+                worker.collect(done, wait=True)
+        finally:
+            for worker in workers:
+                worker.stop()
+    failures = [worker.failure for worker in workers if worker.failure]
     if failures:
         raise RuntimeError("worker failed:\n" + failures[0])
     return [result for index in range(len(batches)) for result in done[index]]
 
 
-def _take(
-    func: Callable[[Sequence[T]], list[R]], batches: list[Sequence[T]], taken: Any
-) -> dict[int, list[R]]:
-    """Work the batches nobody has taken yet, one at a time: {batch's index: results}."""
-    done: dict[int, list[R]] = {}
-    while True:
-        with taken.get_lock():
-            index = taken.value
-            taken.value = index + 1
-        if index >= len(batches):
-            return done
-        done[index] = func(batches[index])
+def _take(taken: Any, count: int) -> int | None:
+    """The index of the next batch nobody has taken, taking it; None when all are."""
+    with taken.get_lock():
+        index = taken.value
+        taken.value = index + 1
+    return index if index < count else None
+
+
+class _Worker:
+    """A forked process taking batches; it says through a pipe which it has finished."""
+
+    def __init__(
+        self,
+        ctx: Any,
+        func: Callable[[Sequence[T]], list[R]],
+        batches: list[Sequence[T]],
+        taken: Any,
+        folder: str,
+    ) -> None:
+        self.folder = folder
+        self.failure = ""
+        self.ended = False
+        self.receive, send = ctx.Pipe(duplex=False)
+        self.process = ctx.Process(
+            target=_child, args=(func, batches, taken, folder, send), daemon=True
+        )
+        self.process.start()
+        send.close()
+
+    def collect(self, done: dict[int, Any], wait: bool) -> None:
+        """Read the results of the batches it has finished (with `wait`, until it ends)."""
+        while not self.ended and (wait or self.receive.poll()):
+            try:
+                kind, value = self.receive.recv()
+            except EOFError:
+                kind, value = "failed", "a worker process died"
+            if kind == "done":
+                path = os.path.join(self.folder, str(value))
+                with open(path, "rb") as file:
+                    done[value] = pickle.load(file)
+                os.unlink(path)
+            else:
+                self.ended = True
+                self.failure = value if kind == "failed" else ""
+
+    def stop(self) -> None:
+        if not self.ended:
+            self.process.kill()  # this process failed: the rest of the work is not needed
+        self.process.join()
+        self.receive.close()
 
 
 def _child(
     func: Callable[[Sequence[T]], list[R]],
     batches: list[Sequence[T]],
     taken: Any,
+    folder: str,
     send: Connection,
 ) -> None:
     # What the child inherited lives until it exits: the garbage collector need not look
     # at it again (nor write to every page of it, which copies the pages from the parent).
     gc.freeze()
     try:
-        send.send((True, _take(func, batches, taken)))
+        while (index := _take(taken, len(batches))) is not None:
+            result = func(batches[index])
+            with open(os.path.join(folder, str(index)), "wb") as file:
+                pickle.dump(result, file, protocol=pickle.HIGHEST_PROTOCOL)
+            send.send(("done", index))
+        send.send(("ended", ""))
     except BaseException:
-        send.send((False, traceback.format_exc()))
+        send.send(("failed", traceback.format_exc()))
     finally:
         send.close()
 

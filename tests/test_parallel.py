@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
+import pytest
 from conftest import REPO
 
 from openings.parallel import fork_map
 
 
-def run_script(body: str) -> subprocess.CompletedProcess[str]:
+def run_script(body: str, tmp: Path | None = None) -> subprocess.CompletedProcess[str]:
     """A fresh process: the test runner's threads would keep this one from forking."""
     script = "import json, os, sys, time\nfrom openings.parallel import fork_map\n"
     return subprocess.run(
@@ -21,6 +24,7 @@ def run_script(body: str) -> subprocess.CompletedProcess[str]:
         capture_output=True,
         text=True,
         timeout=120,
+        env={**os.environ, "TMPDIR": str(tmp)} if tmp else None,
     )
 
 
@@ -101,3 +105,24 @@ def test_a_failure_here_stops_the_children_and_is_raised_as_it_is():
     """)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout) == ['"parent\'s batch"', True]
+
+
+@pytest.mark.parametrize("fails", [False, True], ids=["done", "failed"])
+def test_the_childrens_results_leave_no_file_behind(tmp_path, fails):
+    done = run_script(
+        f"""
+        def work(items):
+            time.sleep(0.01)
+            if {fails} and 995 in items:
+                raise ValueError("the last batch fails")
+            return [str(i) * 100 for i in items]
+        try:
+            print(fork_map(work, list(range(1000)), jobs=2, batch=10)[-1] == "999" * 100)
+        except (RuntimeError, ValueError) as exc:
+            print("failed:", "the last batch fails" in str(exc))
+        """,
+        tmp_path,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == ("failed: True\n" if fails else "True\n")
+    assert list(tmp_path.iterdir()) == []  # the batches' files are gone
