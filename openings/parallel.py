@@ -67,7 +67,11 @@ def fork_map(
     ctx = multiprocessing.get_context("fork")
     taken = ctx.Value("i", 0)  # the number of batches taken so far
     done: dict[int, list[R]] = {}
-    with tempfile.TemporaryDirectory(prefix="openings-") as folder:
+    try:
+        files = tempfile.TemporaryDirectory(prefix="openings-")
+    except OSError:  # nowhere to put the children's results: do it all here
+        return func(items)
+    with files as folder:
         count = min(jobs, len(batches)) - 1
         workers = [_Worker(ctx, func, batches, taken, folder) for _ in range(count)]
         try:
@@ -127,6 +131,9 @@ class _Worker:
                 with open(path, "rb") as file:
                     done[value] = pickle.load(file)
                 os.unlink(path)
+            elif kind == "sent":
+                index, results = value
+                done[index] = results
             else:
                 self.ended = True
                 self.failure = value if kind == "failed" else ""
@@ -151,9 +158,13 @@ def _child(
     try:
         while (index := _take(taken, len(batches))) is not None:
             result = func(batches[index])
-            with open(os.path.join(folder, str(index)), "wb") as file:
-                pickle.dump(result, file, protocol=pickle.HIGHEST_PROTOCOL)
-            send.send(("done", index))
+            try:
+                with open(os.path.join(folder, str(index)), "wb") as file:
+                    pickle.dump(result, file, protocol=pickle.HIGHEST_PROTOCOL)
+            except OSError:  # no room for the file (a full disk): through the pipe, then
+                send.send(("sent", (index, result)))
+            else:
+                send.send(("done", index))
         send.send(("ended", ""))
     except BaseException:
         send.send(("failed", traceback.format_exc()))

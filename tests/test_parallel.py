@@ -126,3 +126,19 @@ def test_the_childrens_results_leave_no_file_behind(tmp_path, fails):
     assert done.returncode == 0, done.stderr
     assert done.stdout == ("failed: True\n" if fails else "True\n")
     assert list(tmp_path.iterdir()) == []  # the batches' files are gone
+
+
+def test_a_child_with_no_room_for_its_results_sends_them_through_the_pipe():
+    done = run_script("""
+        import errno, pickle
+        def full(*args, **kwargs):  # only the children write results to files
+            raise OSError(errno.ENOSPC, "No space left on device")
+        pickle.dump = full
+        def work(items):
+            time.sleep(0.01)
+            return [(i, os.getpid()) for i in items]
+        results = fork_map(work, list(range(500)), jobs=2, batch=10)
+        print(json.dumps([[r[0] for r in results], len({r[1] for r in results})]))
+    """)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == [list(range(500)), 2]
