@@ -5,9 +5,9 @@ part of every key of the build cache)."""
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import os
 from functools import lru_cache
-from importlib import metadata
 from pathlib import Path
 
 from . import __version__
@@ -48,9 +48,30 @@ def code_digest() -> str:
     here = Path(__file__).parent
     for source in sorted([*here.glob("*.py"), *here.glob("data/*.json")]):
         h.update(source.name.encode() + source.read_bytes())
-    for lib in ("cmarkgfm", "nh3", "pyyaml", "babel"):
-        try:
-            h.update(f"{lib}={metadata.version(lib)}".encode())
-        except metadata.PackageNotFoundError:
-            h.update(lib.encode())
+    import babel
+    import yaml
+
+    # cmark-gfm's version is in ENGINE; nh3 cleans raw HTML.
+    h.update(f"{yaml.__version__}:{babel.__version__}:{installed_version('nh3')}".encode())
     return h.hexdigest()
+
+
+def installed_version(name: str) -> str:
+    """An installed distribution's version, from the name of its metadata folder beside
+    its module: without importing it (nh3 takes 58 ms) or importlib.metadata (20 ms,
+    a twelfth of a build that finds nothing changed), which is the fallback."""
+    spec = importlib.util.find_spec(name)
+    if spec is not None and spec.origin:
+        module = Path(spec.origin).parent
+        folder = module.parent if spec.submodule_search_locations is not None else module
+        start, end = f"{name}-", ".dist-info"
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.name.startswith(start) and entry.name.endswith(end):
+                    return entry.name[len(start) : -len(end)]
+    from importlib import metadata
+
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return ""
