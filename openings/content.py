@@ -16,6 +16,7 @@ from .files import check_file
 from .markdown import MarkdownRenderer
 from .parallel import fork_map
 from .parsing import ParseCache, Parsed, parse_text
+from .search import Words
 
 T = TypeVar("T")
 Make = Callable[[Path, Parsed], T | None]  # a parsed file -> its role or page
@@ -44,6 +45,7 @@ class ContentLoader:
     # Each file read for the build cache: its size, mtime and inode before it was read,
     # and its key (what a later build compares: see openings.incremental).
     seen: dict[Path, tuple[int, int, int, str]] = field(default_factory=dict)
+    words: Words = field(default_factory=Words)  # the search words of the chunks seen
 
     def cache_key(self, path: Path, schema_for: Any) -> tuple[Any, ...] | None:
         try:
@@ -86,7 +88,13 @@ class ContentLoader:
 
     def _parse_bytes(self, path: Path, data: bytes, schema_for: Any) -> Parsed | None:
         return parse_text(
-            path, data, schema_for, self.renderer, self.report, review=self.config.review
+            path,
+            data,
+            schema_for,
+            self.renderer,
+            self.report,
+            review=self.config.review,
+            words=self.words,
         )
 
     def parse_batch(

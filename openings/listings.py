@@ -14,7 +14,7 @@ from .assemble import KINDS
 from .i18n import format_salary
 from .models import Role, RoleBrief
 from .reader import Reader
-from .search import search_text, text_words
+from .search import Words, search_text, text_words
 from .site import Site
 from .structured import job_entry, jobs_json
 
@@ -35,7 +35,9 @@ def sitemap_entries(site: Site, reader: Reader) -> list[tuple[str, dt.date]]:
     return entries
 
 
-def search_entry(role: RoleBrief, words: str, site: Site) -> dict[str, Any]:
+def search_entry(
+    role: RoleBrief, words: str, site: Site, memo: Words | None = None
+) -> dict[str, Any]:
     """What the index's search and filters need of a listed role (in search.json).
 
     The index page itself lists only titles and links, so it stays light with thousands
@@ -54,7 +56,7 @@ def search_entry(role: RoleBrief, words: str, site: Site) -> dict[str, Any]:
         "remote": role.remote,
         "types": list(role.employment_types),
         "skills": [u.skill_key(name) for name in role.skills],
-        "text": search_text(shown, text_words(role.description), words),
+        "text": search_text(shown, text_words(role.description, memo), words, memo=memo),
     }
     if pay:
         entry["pay"] = 1
@@ -67,11 +69,11 @@ def search_file(site: Site, reader: Reader, memo: Memo) -> bytes:
     none of them leaves the file as it was."""
     listed = reader.listed()
     roles = list(map(site.role_by_slug.__getitem__, [brief.slug for brief in listed]))
-    parts = []
+    parts, seen = [], Words()
     for brief, role, words in zip(listed, roles, reader.words_of(roles), strict=True):
         key = search_key(role)
         if (part := memo.get(key)) is None:
-            entry = search_entry(brief, words, site)
+            entry = search_entry(brief, words, site, seen)
             part = memo[key] = json.dumps(entry, ensure_ascii=False, separators=(",", ":"))
         parts.append(part)
     return ("[" + ",".join(parts) + "]\n").encode()

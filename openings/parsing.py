@@ -15,7 +15,7 @@ from .errors import Problem, Report, SiteError
 from .links import Link, line_of
 from .markdown import MarkdownRenderer, TooComplex, text_of
 from .rules import Finding
-from .search import text_words
+from .search import Words, text_words
 from .wording import wording_findings
 
 
@@ -69,8 +69,10 @@ def parse_text(
     report: Report,
     *,
     review: bool = True,
+    words: Words | None = None,
 ) -> Parsed | None:
-    """A content file's bytes -> its values and rendered body; problems into `report`."""
+    """A content file's bytes -> its values and rendered body; problems into `report`.
+    `words` remembers the search words of the chunks of text seen (search.Words)."""
     errors_before = sum(p.is_error for p in report.problems)
     try:
         text = read_text(path, report, data)
@@ -130,7 +132,7 @@ def parse_text(
         tuple(links),
         tuple(sorted(taken)),
         tuple(dict.fromkeys(findings)),
-        text_words(text_of(rendered.html)),
+        text_words(text_of(rendered.html), words),
     )
 
 

@@ -15,13 +15,11 @@ import itertools
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
-from functools import lru_cache
 
 _WORD = re.compile(r"[^\W_]+(?:[-.,'/&+#][^\W_]+)*[+#]*")
 _JOINT = re.compile(r"[-.,'/&]")
 _PUNCTUATION = ".,;:!?()[]{}\"'*…“”‘’«»"
 TEXT_WORDS = 80  # distinct words of a role's text kept for search, beyond its card
-CHUNKS_KEPT = 1 << 16  # chunks of text whose words are remembered (_chunk_words, _shown_words)
 SHORTEST = 3  # letters of the shortest word of a role's text that is kept
 # Words of a text that nobody searches for (a role's card keeps all of its words).
 _STOP = """about after all also and any are been before being both but can could did does
@@ -57,31 +55,46 @@ def _forms(word: str) -> Iterator[str]:
         yield "".join(parts)
 
 
-def text_words(text: str, most: int = TEXT_WORDS) -> str:
+class Words(dict[str, tuple[str, ...]]):
+    """The words search keeps of each chunk of text (a run without white space) and of
+    each thing a card shows, worked out once for a build: texts share most of their
+    chunks, and roles their teams, places and skills. One per build (a ContentLoader's,
+    a search.json's), so that what a long `serve` sees does not pile up."""
+
+    def __missing__(self, text: str) -> tuple[str, ...]:
+        # A chunk has no white space; what a card shows may, and is kept under a space.
+        words = self[text] = _shown(text[1:]) if text[:1] == " " else _chunk_words(text)
+        return words
+
+    def of_chunks(self, chunks: Iterable[str]) -> dict[str, None]:
+        """The folded words of chunks of a text that search keeps, in order, each once."""
+        return dict.fromkeys(itertools.chain.from_iterable(map(self.__getitem__, chunks)))
+
+    def of_shown(self, shown: Iterable[str]) -> dict[str, None]:
+        keys = [" " + part for part in shown]
+        return dict.fromkeys(itertools.chain.from_iterable(map(self.__getitem__, keys)))
+
+
+def text_words(text: str, memo: Words | None = None, most: int = TEXT_WORDS) -> str:
     """Up to `most` distinct words of a text that people may search for, one space apart,
     in the order they come (made when a role's file is parsed, so that no build reads a
     role's text for search.json). Past `most`, words written with a capital letter or a
     digit come first: names (`Kubernetes`, `AWS`, `Hamburg`, `S3`), and the first words of
-    sentences."""
+    sentences. `memo` remembers each chunk's words for the next texts."""
+    words = Words() if memo is None else memo
     chunks = dict.fromkeys(text.split())  # a word never spans white space
-    order = _kept_words(chunks)
+    order = words.of_chunks(chunks)
     if len(order) <= most:
         return " ".join(order)
-    kept = set(itertools.islice(_kept_words(itertools.filterfalse(str.islower, chunks)), most))
+    capital = words.of_chunks(itertools.filterfalse(str.islower, chunks))
+    kept = set(itertools.islice(capital, most))
     if len(kept) < most:
         kept.update(itertools.islice((w for w in order if w not in kept), most - len(kept)))
     return " ".join(w for w in order if w in kept)
 
 
-def _kept_words(chunks: Iterable[str]) -> dict[str, None]:
-    """The folded words of chunks of a text that search keeps, in order, each once."""
-    return dict.fromkeys(itertools.chain.from_iterable(map(_chunk_words, chunks)))
-
-
-@lru_cache(maxsize=CHUNKS_KEPT)
 def _chunk_words(chunk: str) -> tuple[str, ...]:
-    """The words search keeps of one chunk of a text (a run without white space). Texts
-    share most of their chunks, so each is worked out once per process, not per role."""
+    """The words search keeps of one chunk of a text."""
     folded = chunk.lower() if chunk.isascii() else fold(chunk)
     bare = folded.strip(_PUNCTUATION)
     if bare.isalnum():
@@ -94,19 +107,17 @@ def _chunk_words(chunk: str) -> tuple[str, ...]:
     return tuple(kept)
 
 
-def search_text(shown: Iterable[str], *words: str) -> str:
-    """Every word of what a role's card shows, then the `words` of its text (text_words),
+def _shown(part: str) -> tuple[str, ...]:
+    return tuple(words_of(part))
+
+
+def search_text(shown: Iterable[str], *texts: str, memo: Words | None = None) -> str:
+    """Every word of what a role's card shows, then the words of its `texts` (text_words),
     each once, one space apart, leaving out each word that begins another (search finds
     a role by the beginnings of its words)."""
-    kept = dict.fromkeys(itertools.chain.from_iterable(map(_shown_words, shown)))
-    for text in words:
+    kept = (Words() if memo is None else memo).of_shown(shown)
+    for text in texts:
         kept.update(dict.fromkeys(text.split()))
     ordered = sorted(kept)
     begins = {a for a, b in itertools.pairwise(ordered) if b.startswith(a)}
     return " ".join(w for w in kept if w not in begins)
-
-
-@lru_cache(maxsize=CHUNKS_KEPT)
-def _shown_words(part: str) -> tuple[str, ...]:
-    """words_of one thing a card shows: roles share their teams, places and skills."""
-    return tuple(words_of(part))

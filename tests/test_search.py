@@ -8,7 +8,15 @@ from pathlib import Path
 
 from conftest import build, role
 
-from openings.search import STOP_WORDS, TEXT_WORDS, fold, search_text, text_words, words_of
+from openings.search import (
+    STOP_WORDS,
+    TEXT_WORDS,
+    Words,
+    fold,
+    search_text,
+    text_words,
+    words_of,
+)
 
 PREFIX = "/careers/"
 
@@ -47,7 +55,7 @@ def test_text_words_are_distinct_long_enough_not_stop_words_and_capped():
 
 def test_past_the_cap_names_win_and_the_order_stays():
     text = "plain words come first here. Then we run Kubernetes on AWS in Hamburg."
-    assert text_words(text, 4) == "plain kubernetes aws hamburg"  # `then` is a stop word
+    assert text_words(text, most=4) == "plain kubernetes aws hamburg"  # `then` is a stop word
     assert text_words(text) == "plain words come first run kubernetes aws hamburg"
 
 
@@ -98,3 +106,13 @@ def test_search_json_prints_pay_in_the_sites_language_and_says_which_roles_state
     assert {"70.000", "70000", "80.000", "koln", "brucken"} <= set(paid["text"].split())
     assert paid["pay"] == 1 and "pay" not in unpaid
     assert "strassenbahn" in unpaid["text"].split()
+
+
+def test_words_remembered_for_a_build_give_the_same_words():
+    memo = Words()
+    texts = ["Build the CI/CD pipeline in Zürich.", "The pipeline ships C++ and Node.js."]
+    assert [text_words(t, memo) for t in texts] == [text_words(t) for t in texts]
+    assert memo["pipeline"] == ("pipeline",) and memo["C++"] == ("c++",)
+    shown = ["Data Engineer", "Zürich", "On-site"]
+    assert search_text(shown, "kubernetes", memo=memo) == search_text(shown, "kubernetes")
+    assert memo[" Zürich"] == ("zurich",)  # what a card shows is kept under a space
