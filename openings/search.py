@@ -71,8 +71,8 @@ class Words(dict[str, tuple[str, ...]]):
         return dict.fromkeys(itertools.chain.from_iterable(map(self.__getitem__, chunks)))
 
     def of_shown(self, shown: Iterable[str]) -> dict[str, None]:
-        keys = [" " + part for part in shown]
-        return dict.fromkeys(itertools.chain.from_iterable(map(self.__getitem__, keys)))
+        """The same for what a card shows, each part kept under a space."""
+        return self.of_chunks(" " + part for part in shown)
 
 
 def text_words(text: str, memo: Words | None = None, most: int = TEXT_WORDS) -> str:
