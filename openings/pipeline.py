@@ -112,7 +112,7 @@ def _build(
     _check_links(settings, content, planned, report)
     report.raise_if_errors()
     if last is not None:
-        settings.parts.update(last.parts)
+        settings.parts.restore(last.parts)
     work = build.work = plan_work(
         last, content, planned, settings.digest, settings.templates, kept=store is not None
     )

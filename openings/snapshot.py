@@ -1,8 +1,9 @@
 """The last build's state on disk (`build`), in pieces a small change rewrites few of.
 
 Six mappings of the state (the roles without their text, the roles' parts of lists, the
-facts, the graph's reads, the plan and the files' marks) are each kept in `SHARDS`
-pieces by a hash of their keys (a Shelf). The rest (the site around its roles, the dates)
+facts, the graph's reads, the plan and the files' marks) are each kept in pieces by a
+hash of their keys (a Shelf, openings.shelf), and read back into Tracked dicts, which
+note what a build changes. The rest (the site around its roles, the dates)
 is one main file that lists first the pieces it was written with and refers to its roles
 by path. A piece is named by the digest of its bytes, so a name always means the same
 bytes; a save writes only the pieces whose keys or values changed: a one-role commit
@@ -16,10 +17,8 @@ classes; one that is missing, damaged or tampered with means there is no state.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import io
 import pickle
-import zlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -30,59 +29,11 @@ from .graph import Graph
 from .models import Role, RoleBrief
 from .options import BuildResult
 from .parsing import ParseCache
+from .shelf import Shelf
 from .state import LastBuild
+from .tracked import Tracked
 
-SHARDS = 64
 ROLES, PARTS, FACTS, DEPS, PLAN, FILES = "roles", "parts", "facts", "deps", "plan", "files"
-
-
-class Shelf:
-    """One mapping of the state, kept in `SHARDS` pieces by a hash of each key."""
-
-    def __init__(self, kind: str) -> None:
-        self.kind = kind
-        # As last read or written: each piece's keys, values and file.
-        self.keys: dict[int, list[Any]] = {}
-        self.values: dict[int, list[Any]] = {}
-        self.names: dict[int, str] = {}
-
-    def read(self, index: int, name: str, held: dict[Any, Any]) -> None:
-        self.keys[index], self.values[index] = list(held), list(held.values())
-        self.names[index] = name
-
-    def write(
-        self, mapping: dict[Any, Any], cache: BuildCache, plain: Callable[[Any], Any] | None
-    ) -> None:
-        """Write the pieces whose keys or values are not those last read or written."""
-        known = set().union(*self.keys.values())
-        added, removed = mapping.keys() - known, known - mapping.keys()
-        dirty: dict[int, list[Any]] = {}
-        for key in added:
-            dirty.setdefault(_shard(key), []).append(key)
-        for key in removed:
-            dirty.setdefault(_shard(key), [])
-        for index, keys in self.keys.items():
-            # Lists compare in C, each value first by identity: most are the objects read.
-            if index not in dirty and list(map(mapping.__getitem__, keys)) != self.values[index]:
-                dirty[index] = []
-        for index, new in dirty.items():
-            keys = [key for key in self.keys.get(index, ()) if key not in removed] + new
-            if not keys:
-                (
-                    self.keys.pop(index, None),
-                    self.values.pop(index, None),
-                    self.names.pop(index, None),
-                )
-                continue
-            values = [mapping[key] for key in keys]
-            held = dict(zip(keys, map(plain, values) if plain else values, strict=True))
-            data = _pickled(held)
-            name = f"{self.kind}-{index:02d}-{hashlib.blake2b(data, digest_size=16).hexdigest()}"
-            cache.store_piece(name, data)
-            self.keys[index], self.values[index], self.names[index] = keys, values, name
-
-    def manifest(self) -> list[tuple[str, int, str]]:
-        return [(self.kind, index, name) for index, name in sorted(self.names.items())]
 
 
 class DiskStore:
@@ -110,11 +61,13 @@ class DiskStore:
             return None
         size = int.from_bytes(data[:8], "big")
         manifest = _StateUnpickler(io.BytesIO(data[8 : 8 + size])).load()
-        found: dict[str, dict[Any, Any]] = {kind: {} for kind in self._shelves}
+        found = {kind: Tracked() for kind in self._shelves}
         for kind, index, name in manifest:
             held = _piece(self.cache.load_piece(name))
             self._shelves[kind].read(index, name, held)
-            found[kind].update(held)
+            dict.update(found[kind], held)
+        for kind, mapping in found.items():
+            mapping.settle(self._shelves[kind])  # as its pieces hold it
         unpickler = _StateUnpickler(io.BytesIO(data[8 + size :]))
         unpickler.roles = found[ROLES]
         last = unpickler.load()
@@ -162,12 +115,7 @@ class DiskStore:
 
 
 def _shelves() -> dict[str, Shelf]:
-    return {kind: Shelf(kind) for kind in (ROLES, PARTS, FACTS, DEPS, PLAN, FILES)}
-
-
-def _shard(key: Any) -> int:
-    text = key if isinstance(key, str) else "\0".join(map(str, key))
-    return zlib.crc32(text.encode()) % SHARDS
+    return {kind: Shelf(kind, _pickled) for kind in (ROLES, PARTS, FACTS, DEPS, PLAN, FILES)}
 
 
 # --- pickling ---------------------------------------------------------------------------
