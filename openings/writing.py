@@ -152,7 +152,10 @@ def _as_tree(
     """Write a new tree: the last build's files that stay are kept or linked, the others
     rendered or copied; then swap it in for the output."""
     output, report = job.target.output, job.report
-    previous = disk.load_pages(output) if disk and output.is_dir() else {}
+    if not (disk and output.is_dir()):
+        previous: dict[str, PageRecord] = {}
+    else:  # the tree loaded them already, to look at the files while the build read
+        previous = tree.records if tree is not None else disk.load_pages(output)
     statics = static_fingerprints(job.settings.statics)
     todo = set(job.work.render) if incremental else set(job.plan)
     keep = {rel: previous[rel] for rel in job.plan if rel in previous and rel not in todo}
@@ -161,17 +164,21 @@ def _as_tree(
         for rel, fp in statics.items()
         if rel in previous and previous[rel].fingerprint == fp
     }
-    # A file changed or removed by hand since is made again.
-    out = os.fspath(output)
-    lost = {rel for rel, record in keep.items() if not still_written(f"{out}/{rel}", record)}
-    keep = {rel: record for rel, record in keep.items() if rel not in lost}
-    todo |= {rel for rel in job.plan if rel not in keep}
-    copies = [s for s in job.settings.statics if s.dest not in keep]
     try:
         writer = tree.finish() if tree else Writer(output).start()
     except OSError as exc:
         report.error(output, 1, write_error(exc))
         raise BuildFailed(sorted(report.problems)) from None
+    # A file changed or removed by hand since is made again (the tree looked while the
+    # build read, at the records it was started with, which are `previous`).
+    if tree is not None:
+        lost = tree.lost & keep.keys()
+    else:
+        out = os.fspath(output)
+        lost = {rel for rel, record in keep.items() if not still_written(f"{out}/{rel}", record)}
+    keep = {rel: record for rel, record in keep.items() if rel not in lost}
+    todo |= {rel for rel in job.plan if rel not in keep}
+    copies = [s for s in job.settings.statics if s.dest not in keep]
     try:
         if disk and writer.tmp == writer.spare:
             disk.forget_spare()  # it changes now; if the build stops, it is not trusted

@@ -311,6 +311,22 @@ def test_an_output_file_changed_by_hand_is_written_again(site, tmp_path):
     assert tree_digest(site / "output") == fresh(site, tmp_path)
 
 
+def test_files_changed_by_hand_in_the_output_or_the_spare_are_made_again(site, tmp_path):
+    # The files are looked at while the build reads (a forked process): both of them.
+    edit(site, "data-engineer", lambda t: t + "\nFirst.\n")
+    assert build(site).updated
+    spare = site / ".openings-cache/spare"
+    assert spare.is_dir()  # the site before the last build: the next one is written there
+    (site / "output/index.html").write_text("changed by hand")
+    (spare / "skills/index.html").write_text("changed in the spare")
+    (site / "output/feed.xml").unlink()
+    edit(site, "data-engineer", lambda t: t + "\nSecond.\n")
+    result = build(site)
+    assert result.updated
+    assert {"index.html", "skills/index.html", "feed.xml"} <= set(result.changed)
+    assert tree_digest(site / "output") == fresh(site, tmp_path)
+
+
 def test_a_damaged_or_tampered_state_is_a_fresh_build(site, tmp_path):
     (state,) = (site / ".openings-cache").glob("state-*.pickle")
 
