@@ -1,8 +1,6 @@
 """Build the careers site: `python build.py [command]` is `openings [command]`."""
 
-import sys
-
-from openings.cli import main
+from openings.cli import entry
 
 if __name__ == "__main__":
-    sys.exit(main())
+    entry()
