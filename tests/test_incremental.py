@@ -319,11 +319,14 @@ def test_files_changed_by_hand_in_the_output_or_the_spare_are_made_again(site, t
     assert spare.is_dir()  # the site before the last build: the next one is written there
     (site / "output/index.html").write_text("changed by hand")
     (spare / "skills/index.html").write_text("changed in the spare")
+    (spare / "hiring-process/index.html").unlink()  # a file of its own now, not the output's
+    (spare / "hiring-process/index.html").write_text("replaced in the spare")
     (site / "output/feed.xml").unlink()
     edit(site, "data-engineer", lambda t: t + "\nSecond.\n")
     result = build(site)
     assert result.updated
     assert {"index.html", "skills/index.html", "feed.xml"} <= set(result.changed)
+    assert "hiring-process/index.html" not in result.changed  # the output's was right all along
     assert tree_digest(site / "output") == fresh(site, tmp_path)
 
 
