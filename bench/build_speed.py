@@ -32,12 +32,12 @@ from edits import KINDS, edit, is_open  # noqa: E402
 ROOT = HERE.parent
 
 
-def run(cmd: list[str], out: Path) -> tuple[float, float, float]:
+def run(cmd: list[str], out: Path, cwd: Path = ROOT) -> tuple[float, float, float]:
     """(wall s, cpu s, peak MiB) of one build into an emptied `out`."""
     shutil.rmtree(out, ignore_errors=True)
     with tempfile.TemporaryFile() as errors:  # a file, not a pipe: warnings never block
         start = time.perf_counter()
-        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=errors)
+        proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=errors)
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - start
         if os.waitstatus_to_exitcode(status) != 0:
@@ -56,10 +56,10 @@ def row(name: str, values: list[tuple[float, float, float]]) -> str:
     )
 
 
-def timed(cmd: list[str]) -> tuple[float, float, float]:
+def timed(cmd: list[str], cwd: Path) -> tuple[float, float, float]:
     """Like run(), without emptying the output first."""
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     _, status, usage = os.wait4(proc.pid, 0)
     if os.waitstatus_to_exitcode(status) != 0:  # a failed build would time nothing
         raise SystemExit(f"{' '.join(cmd)} failed")
@@ -68,6 +68,7 @@ def timed(cmd: list[str]) -> tuple[float, float, float]:
 
 def report_rebuilds(
     ours_cmd: list[str],
+    project: Path,
     corpus: Path,
     out: Path,
     runs: int,
@@ -80,22 +81,22 @@ def report_rebuilds(
     roles = sorted((corpus / "openings/roles").glob("*.md"))
     role = next(r for r in roles[len(roles) // 2 :] if is_open(r.read_text()))
     original = role.read_text()
-    timed(ours_cmd)  # the cache and output of a complete build
+    timed(ours_cmd, project)  # the cache and output of a complete build
     # One more build after a change: from the second build on, the site before the last
     # one is kept in the cache (the spare) and becomes the next build's folder.
     role.write_text(original + "\nWarming up.\n")
-    timed(ours_cmd)
+    timed(ours_cmd, project)
     role.write_text(original)
-    timed(ours_cmd)
-    figures = {"no change": [timed(ours_cmd) for _ in range(max(runs, 3))]}
+    timed(ours_cmd, project)
+    figures = {"no change": [timed(ours_cmd, project) for _ in range(max(runs, 3))]}
     try:
         for kind in kinds:
             figures[kind] = []
             for i in range(max(runs, 3)):
                 _, undo = edit(role, kind, i, original)
-                figures[kind].append(timed(ours_cmd))
+                figures[kind].append(timed(ours_cmd, project))
                 undo()
-                timed(ours_cmd)
+                timed(ours_cmd, project)
     finally:
         role.write_text(original)
         for extra in role.parent.glob("zz-benchmark-new-*.md"):
@@ -162,6 +163,10 @@ def main() -> int:
             str(args.dir / f"out-openings-{n}"),
         ]
         cold_cmd = [*ours_cmd, "--no-cache"]  # a cold build: no cache to help it
+        # The project's folder, where the build cache is kept: beside the output, on one
+        # file system, as in a site's repository (the spare tree needs that; see tree.py).
+        project = args.dir / f"project-{n}"
+        project.mkdir(parents=True, exist_ok=True)
         hugo_cmd = [
             "hugo",
             "--quiet",
@@ -172,16 +177,18 @@ def main() -> int:
         ]
         ours, theirs = [], []
         if not args.smoke:  # one warm-up of each: the corpus into the page cache
-            run(cold_cmd, args.dir / f"out-openings-{n}")
+            run(cold_cmd, args.dir / f"out-openings-{n}", project)
             if hugo:
                 run(hugo_cmd, args.dir / f"out-hugo-{n}")
         for _ in range(runs):
-            ours.append(run(cold_cmd, args.dir / f"out-openings-{n}"))
+            ours.append(run(cold_cmd, args.dir / f"out-openings-{n}", project))
             if hugo:
                 theirs.append(run(hugo_cmd, args.dir / f"out-hugo-{n}"))
         if args.rebuilds:
             kinds = KINDS if args.rebuilds == "all" else args.rebuilds.split(",")
-            report_rebuilds(ours_cmd, corpus, args.dir / f"out-openings-{n}", runs, theirs, kinds)
+            report_rebuilds(
+                ours_cmd, project, corpus, args.dir / f"out-openings-{n}", runs, theirs, kinds
+            )
         files = sum(1 for _ in (args.dir / f"out-openings-{n}").rglob("*.html"))
         print(f"{n} roles, {runs} run(s) each, alternating; Openings wrote {files} HTML pages")
         print(row("openings", ours))
