@@ -265,6 +265,13 @@ def all_written(output: Path, pages: dict[str, PageRecord]) -> bool:
     return all(still_written(f"{out}/{rel}", record) for rel, record in pages.items())
 
 
+def changed_since(folder: Path, pages: dict[str, PageRecord]) -> set[str]:
+    """The files of `pages` in `folder` that are not the ones written there (changed or
+    removed since)."""
+    out = os.fspath(folder)
+    return {rel for rel, record in pages.items() if not still_written(f"{out}/{rel}", record)}
+
+
 def still_written(path: str | Path, record: PageRecord) -> bool:
     """True while the file at `path` is the one the last build wrote there."""
     try:

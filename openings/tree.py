@@ -16,7 +16,7 @@ import sys
 from collections.abc import Iterable
 from pathlib import Path
 
-from .cache import BuildCache, PageRecord, still_written
+from .cache import BuildCache, PageRecord, changed_since, still_written
 from .parallel import Started, fork_start
 
 TMP_TAG = ".tmp-"
@@ -170,7 +170,7 @@ class NextTree:
         self.spare_records = cache.load_spare(output) if usable else {}
         self.records = cache.load_pages(output)
         self.lost: set[str] = set()  # the output's files changed by hand (see finish)
-        self._checked: Started[tuple[list[str], list[str]]] | None = None
+        self._checked: Started[tuple[set[str], set[str]]] | None = None
         self._job: Started[list[str]] | None = None
         if self.spare_records:
             self.writer = Writer(output, spare, spare).start()
@@ -191,15 +191,13 @@ class NextTree:
                 linked.append(rel)
         return linked
 
-    def _check_all(self) -> tuple[list[str], list[str]]:
+    def _check_all(self) -> tuple[set[str], set[str]]:
         """The files of the output and of the spare that are not the ones the builds that
         made them wrote (10,000 of each at 10,000 roles, looked at while the build reads)."""
-        output, spare = os.fspath(self.output), os.fspath(self.writer.tmp)
-        lost = [r for r, rec in self.records.items() if not still_written(f"{output}/{r}", rec)]
-        stale = [
-            r for r, rec in self.spare_records.items() if not still_written(f"{spare}/{r}", rec)
-        ]
-        return lost, stale
+        return (
+            changed_since(self.output, self.records),
+            changed_since(self.writer.tmp, self.spare_records),
+        )
 
     def finish(self) -> Writer:
         """Wait for the tree; `writer.present` then says which files it holds already, and
@@ -210,13 +208,11 @@ class NextTree:
             writer.present = {rel: self.records[rel] for rel in linked}
             self.lost = self.records.keys() - writer.present.keys()
         elif self._checked is not None:
-            lost, stale = self._checked.result()
+            self.lost, stale = self._checked.result()
             unknown = PageRecord("", 0, 0)  # a file that changed since: never kept
-            stale_set = set(stale)
             writer.present = {
-                rel: unknown if rel in stale_set else r for rel, r in self.spare_records.items()
+                rel: unknown if rel in stale else r for rel, r in self.spare_records.items()
             }
-            self.lost = set(lost)
         return writer
 
     def discard(self) -> None:

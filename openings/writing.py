@@ -3,12 +3,11 @@ or in place (`serve`). Either way what the pages read is taken into the graph.""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .cache import BuildCache, PageRecord, still_written
+from .cache import BuildCache, PageRecord, changed_since
 from .content import ContentLoader
 from .errors import BuildFailed, Report, SiteError
 from .fingerprint import reads_digest
@@ -152,9 +151,8 @@ def _as_tree(
     """Write a new tree: the last build's files that stay are kept or linked, the others
     rendered or copied; then swap it in for the output."""
     output, report = job.target.output, job.report
-    if not (disk and output.is_dir()):
-        previous: dict[str, PageRecord] = {}
-    else:  # the tree loaded them already, to look at the files while the build read
+    previous: dict[str, PageRecord] = {}
+    if disk and output.is_dir():  # the tree loaded them, to look at the files meanwhile
         previous = tree.records if tree is not None else disk.load_pages(output)
     statics = static_fingerprints(job.settings.statics)
     todo = set(job.work.render) if incremental else set(job.plan)
@@ -171,11 +169,7 @@ def _as_tree(
         raise BuildFailed(sorted(report.problems)) from None
     # A file changed or removed by hand since is made again (the tree looked while the
     # build read, at the records it was started with, which are `previous`).
-    if tree is not None:
-        lost = tree.lost & keep.keys()
-    else:
-        out = os.fspath(output)
-        lost = {rel for rel, record in keep.items() if not still_written(f"{out}/{rel}", record)}
+    lost = tree.lost & keep.keys() if tree is not None else changed_since(output, keep)
     keep = {rel: record for rel, record in keep.items() if rel not in lost}
     todo |= {rel for rel in job.plan if rel not in keep}
     copies = [s for s in job.settings.statics if s.dest not in keep]
