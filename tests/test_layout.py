@@ -3,12 +3,16 @@ list, apply by email, and the small things (type, hyphens, footer, focus, cards,
 
 from __future__ import annotations
 
+import functools
 import re
+import threading
+import time
 from collections.abc import Iterator
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from conftest import build, html, role, serve_folder
+from conftest import PagesHandler, build, html, role, serve_folder
 from playwright.sync_api import Page, expect
 
 PHONE = {"width": 390, "height": 844}
@@ -69,6 +73,47 @@ def test_no_page_shifts_its_layout(themed, open_page, viewport):
         page.goto(themed + path)
         page.wait_for_load_state("networkidle")
         assert page.evaluate(LAYOUT_SHIFT) == 0, name
+
+
+class PausingHandler(PagesHandler):
+    """Sends each HTML page in pieces, pausing after every `<details>` tag: the browser
+    paints what it has, as it does on a slow connection, before the `<summary>` comes."""
+
+    def copyfile(self, source, outputfile) -> None:
+        data = source.read()
+        for piece in re.split(rb"(?<=<details)([^>]*>)", data):
+            outputfile.write(piece)
+            outputfile.flush()
+            if piece.endswith(b">") and b"<" not in piece:  # the end of a <details> tag
+                time.sleep(PAUSE)
+
+
+PAUSE = 0.3  # long enough for a paint
+
+
+@pytest.fixture(scope="module", params=THEMES)
+def paused(request, example_output: Path, example_compact_output: Path) -> Iterator[str]:
+    """The example site served by PausingHandler, in each theme (its URL)."""
+    folder = example_output if request.param == "default" else example_compact_output
+    handler = functools.partial(PausingHandler, directory=str(folder))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/careers/"
+    server.shutdown()
+    server.server_close()
+
+
+@VIEWPORTS
+@pytest.mark.parametrize("name", ["index", "role"])
+def test_a_page_painted_before_its_summaries_arrive_does_not_shift(
+    paused, open_page, viewport, name
+):
+    """A `<details>` painted before its `<summary>` is parsed shows the browser's own
+    summary ("Details"): the filters' box then grew from 72 to 322 px and moved the row."""
+    page = open_page(viewport)
+    page.goto(paused + PAGE_TYPES[name])
+    page.wait_for_load_state("networkidle")
+    assert page.evaluate(LAYOUT_SHIFT) == 0
 
 
 def test_apply_by_email_shows_the_address_and_copies_it(themed, open_page):
