@@ -6,7 +6,7 @@ a build whose settings differ from the last build's starts afresh.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -155,16 +155,31 @@ def template_filters(config: SiteConfig) -> dict[str, Any]:
             value = start_of_day(value, tz)
         return iso_datetime(value)
 
-    return {
+    of_site = {  # what these give depends on the site's settings: see _never_folded
         "url": urls.href,
         "absolute_url": urls.absolute,
         "date": lambda day: i18n.format_date(day, language),
         "salary": lambda pay: i18n.format_salary(pay, language),
         "short_place": lambda role: short_place(role, config),
+        "datetime": datetime,
+    }
+    return {
+        **{name: _never_folded(f) for name, f in of_site.items()},
         "iso": lambda value: value.isoformat(),
         "skill_key": skill_key,
-        "datetime": datetime,
         "plural": lambda n, one, many: one if n == 1 else many,
         "script_json": script_json,
         "xml": xml_text,
     }
+
+
+def _never_folded(f: Callable[..., Any]) -> Callable[..., Any]:
+    """A filter Jinja calls as each page renders. Of a plain filter given a constant
+    (`{{ 'skills/'|url }}`), Jinja keeps the value in the compiled code, which outlives
+    the build (openings.compiled): a new base URL would go on linking to the old path."""
+
+    @jinja2.pass_context
+    def filter_(context: Any, *args: Any) -> Any:
+        return f(*args)
+
+    return filter_

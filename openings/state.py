@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from .cache import BuildCache, PageRecord
+from .compiled import MemoryBytecodeCache
 from .facts import Facts
 from .graph import Graph
 from .listings import Memo
@@ -18,7 +19,6 @@ from .parsing import ParseCache
 from .plan import Plan
 from .site import Site
 from .sources import Content
-from .theme import MemoryBytecodeCache
 
 
 @dataclass

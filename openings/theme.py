@@ -18,6 +18,7 @@ import jinja2
 import yaml
 from markupsafe import Markup
 
+from .compiled import BUILTIN_THEMES, ThemeBytecodeCache
 from .errors import Report, SiteError
 
 THEME_FILE = "theme.yaml"
@@ -26,7 +27,6 @@ CARD_TEMPLATE = "_card.html"
 PARTIALS = {CARD_TEMPLATE: "role_card", "_row.html": "role_row", "_entry.xml": "feed_entry"}
 # The same for a whole list in one call: template -> global name.
 MANY = {CARD_TEMPLATE: "role_cards", "_row.html": "role_rows", "_entry.xml": "feed_entries"}
-BUILTIN_THEMES = Path(__file__).resolve().parent.parent / "themes"
 MAX_DEPTH = 8
 
 
@@ -139,7 +139,7 @@ def make_env(
     bytecode: jinja2.BytecodeCache | None = None,
 ) -> jinja2.Environment:
     env = Environment(
-        bytecode_cache=bytecode,
+        bytecode_cache=ThemeBytecodeCache(bytecode),
         loader=jinja2.FileSystemLoader([str(p) for p in search_path(root, theme)]),
         autoescape=jinja2.select_autoescape(("html", "htm", "xml"), default_for_string=True),
         undefined=jinja2.StrictUndefined,
@@ -199,20 +199,6 @@ def many_renderer(
         return Markup("".join(parts))
 
     return render
-
-
-class MemoryBytecodeCache(jinja2.BytecodeCache):
-    """Compiled templates kept between builds of one `serve` (keyed by their source)."""
-
-    def __init__(self) -> None:
-        self.store: dict[str, bytes] = {}
-
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        if bucket.key in self.store:
-            bucket.bytecode_from_string(self.store[bucket.key])
-
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        self.store[bucket.key] = bucket.bytecode_to_string()
 
 
 def check_templates(env: jinja2.Environment, required: set[str], report: Report) -> None:

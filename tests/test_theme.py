@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
-import pytest
-from conftest import REPO, build, html, many_roles, role
+import os
+import re
+from pathlib import Path
 
+import jinja2
+import pytest
+from conftest import ENVIRON, REPO, build, html, many_roles, role
+
+from openings import compiled, digests
+from openings.builder import BuildOptions
 from openings.errors import BuildFailed
 from openings.planned import TEMPLATES
+from openings.session import BuildSession
 
 
 def failing(root, **options) -> list[str]:
@@ -179,3 +187,86 @@ def test_a_template_that_fails_while_rendering_names_its_line(write_site, jobs):
         "(ZeroDivisionError)"
     ]
     assert (root / "output/kept.html").read_text() == "the last good site"
+
+
+def _compiled(monkeypatch) -> list[str]:
+    """The files of the templates compiled from here on."""
+    names: list[str] = []
+    compile_ = jinja2.Environment.compile
+
+    def counting(self, source, name=None, filename=None, *args, **kwargs):
+        names.append(filename)
+        return compile_(self, source, name, filename, *args, **kwargs)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counting)
+    return names
+
+
+def test_the_builtin_themes_templates_are_compiled_once_and_a_sites_own_every_build(
+    write_site, monkeypatch, tmp_path
+):
+    kept = tmp_path / "compiled"
+    monkeypatch.setattr(compiled, "COMPILED", kept)
+    root = write_site(
+        {
+            "content/roles/a.md": role("A"),
+            "templates/404.html": '{% extends "base.html" %}{% block main %}Lost{% endblock %}',
+        }
+    )
+    own = str(root / "templates" / "404.html")
+    made = _compiled(monkeypatch)
+    build(root, cache=False)
+    builtin = [f for f in made if f != own]
+    assert builtin and all(Path(f).is_relative_to(compiled.BUILTIN_THEMES) for f in builtin)
+    assert own in made
+    assert len(list(kept.iterdir())) == len(set(builtin))  # the site's template is not kept
+    first = (root / "output/roles/a/index.html").read_bytes()
+    made.clear()
+    build(root, cache=False)
+    assert made == [own]  # the theme's came from their compiled files
+    assert (root / "output/roles/a/index.html").read_bytes() == first
+    assert html(root / "output/404.html").findtext(".//main").strip() == "Lost"
+    # Another version of Openings (its code's digest) compiles them again.
+    monkeypatch.setattr(digests, "code_digest", lambda: "another version")
+    made.clear()
+    build(root, cache=False)
+    assert sorted(set(made)) == sorted({*builtin, own})
+
+
+def test_a_theme_folder_that_cannot_be_written_costs_only_the_compiling(
+    write_site, monkeypatch, tmp_path
+):
+    (tmp_path / "a-file").write_text("")
+    monkeypatch.setattr(compiled, "COMPILED", tmp_path / "a-file" / "compiled")
+    root = write_site({"content/roles/a.md": role("A")})
+    made = _compiled(monkeypatch)
+    build(root, cache=False)
+    build(root, cache=False)
+    assert len(made) == 2 * len(set(made))  # compiled again, and no error
+    assert html(root / "output/roles/a/index.html").findtext(".//h1") == "A"
+
+
+@pytest.mark.parametrize("engine", ["build", "serve"])
+def test_links_the_compiled_templates_fold_follow_a_new_base_url(
+    engine, write_site, monkeypatch, tmp_path
+):
+    """`{{ 'skills/'|url }}` is compiled as the link itself: a new base URL in site.yaml
+    compiles the templates again, in `build` and in `serve`'s session, which had kept
+    them by their source alone and went on linking to the old path."""
+    kept = tmp_path / "compiled"
+    monkeypatch.setattr(compiled, "COMPILED", kept)
+    root = write_site({"content/roles/a.md": role("A")})
+    config = root / "content/site.yaml"
+    session = BuildSession(BuildOptions(root=root), ENVIRON) if engine == "serve" else None
+    for prefix in ("/one/", "/two/", "/one/"):
+        text = re.sub(
+            r"(?m)^base_url: .*$", f"base_url: https://x.test{prefix}", config.read_text()
+        )
+        config.write_text(text)
+        if session is None:
+            build(root)
+        else:
+            session.build({config})
+        nav = html(root / "output/index.html").xpath("//nav//a/@href")
+        assert nav[:2] == [prefix, f"{prefix}skills/"]
+    assert len({name.partition("-")[0] for name in os.listdir(kept)}) == len(os.listdir(kept))
