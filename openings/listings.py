@@ -70,10 +70,11 @@ def search_file(site: Site, reader: Reader, memo: Memo) -> bytes:
     listed = reader.listed()
     roles = list(map(site.role_by_slug.__getitem__, [brief.slug for brief in listed]))
     parts, seen = [], Words()
-    for brief, role, words in zip(listed, roles, reader.words_of(roles), strict=True):
+    reader.note_words(roles)
+    for brief, role in zip(listed, roles, strict=True):
         key = search_key(role)
         if (part := memo.get(key)) is None:
-            entry = search_entry(brief, words, site, seen)
+            entry = search_entry(brief, reader.words(role), site, seen)
             part = memo[key] = json.dumps(entry, ensure_ascii=False, separators=(",", ":"))
         parts.append(part)
     return ("[" + ",".join(parts) + "]\n").encode()

@@ -155,8 +155,8 @@ class Role(RoleFacts):
     links: tuple[tuple[str, int], ...] = ()  # internal links people wrote, by line (links.py)
     ids: tuple[str, ...] = ()  # the ids its text gives its page, sorted
     findings: tuple[Finding, ...] = ()  # what its wording may say to people (wording.py)
-    search_words: str = ""  # the words of its text search finds it by (search.py); kept
-    # without the text, and not in the brief: its own fact, ("words", slug)
+    search_words: str = ""  # the words of its text search finds it by (search.py): part
+    # of its text (the state on disk keeps their digest), not of the brief: its own fact
 
     @cached_property
     def brief(self) -> RoleBrief:

@@ -81,11 +81,15 @@ class Reader:
         self.note(("brief", role.slug))
         return role.brief
 
-    def words_of(self, roles: list[Role]) -> list[str]:
-        """The words of each role's text that search finds it by (kept without the text)."""
+    def note_words(self, roles: list[Role]) -> None:
+        """Note the words of each role's text that search finds it by (see `words`)."""
         if self.facts is not None:
             self.note_all([("words", role.slug) for role in roles])
-        return [role.search_words for role in roles]
+
+    def words(self, role: Role) -> str:
+        """The words search finds a role by, of those `note_words` noted: like its text,
+        read again for a role kept without them."""
+        return (self.full(role) if self.full else role).search_words
 
     def listed(self) -> tuple[RoleBrief, ...]:
         self.note(LISTED)

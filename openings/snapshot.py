@@ -120,18 +120,18 @@ def _shelves() -> dict[str, Shelf]:
 
 # --- pickling ---------------------------------------------------------------------------
 
-_TEXT = {"body_html": "", "faq": ()}
+_TEXT = {"body_html": "", "faq": (), "search_words": ""}  # a role's text, read again if need be
 
 
 def _role(state: dict[str, Any]) -> Role:
     role = object.__new__(Role)
-    role.__dict__.update(state)
+    object.__setattr__(role, "__dict__", state)  # the unpickler's own dict: no copy
     return role
 
 
 def _brief(state: dict[str, Any]) -> RoleBrief:
     brief = object.__new__(RoleBrief)
-    brief.__dict__.update(state)
+    object.__setattr__(brief, "__dict__", state)
     return brief
 
 
@@ -145,8 +145,9 @@ def _brief_ref(source: str) -> RoleBrief:
 
 
 def _reduce_role(role: Role) -> tuple[Any, ...]:
-    """A role without its text, kept with its brief, which lists need."""
-    state = dict(role.__dict__)
+    """A role without its text (and the words search finds it by, a third of the rest),
+    kept with its brief, which lists need, and the digest of its words, their fact."""
+    state = dict(role.__dict__, words_digest=role.words_digest)  # while the words are here
     state.update(_TEXT, without_text=True)  # see writing._text_reader
     state["brief"] = role.brief
     return _role, (state,)

@@ -16,9 +16,11 @@ from pathlib import Path
 import pytest
 from conftest import ENVIRON, GROUP_CHANGES, Viewer, build, fresh, role, tree_digest
 
+from openings import urls
 from openings.builder import BuildOptions, BuildResult, build_site
 from openings.errors import BuildFailed
 from openings.session import BuildSession
+from openings.tracked import Tracked
 
 
 class Engine:
@@ -327,6 +329,24 @@ def test_files_changed_by_hand_in_the_output_or_the_spare_are_made_again(site, t
     assert result.updated
     assert {"index.html", "skills/index.html", "feed.xml"} <= set(result.changed)
     assert "hiring-process/index.html" not in result.changed  # the output's was right all along
+    assert tree_digest(site / "output") == fresh(site, tmp_path)
+
+
+def test_a_part_of_search_json_made_again_reads_the_words_from_the_roles_file(
+    site, tmp_path, monkeypatch
+):
+    """The state keeps a role without the words search finds it by (a third of what it
+    keeps of a role); a part of search.json made again for a role not read again this
+    build reads them from its file, as it does its text."""
+    restore = Tracked.restore
+
+    def without_search_parts(self, other):
+        restore(self, {k: v for k, v in other.items() if k[:1] != (urls.SEARCH,)})
+
+    monkeypatch.setattr(Tracked, "restore", without_search_parts)
+    edit(site, "data-engineer", lambda t: t + "\nAnd shipping forecasts.\n")
+    result = build(site)
+    assert result.updated and "search.json" in result.changed
     assert tree_digest(site / "output") == fresh(site, tmp_path)
 
 
