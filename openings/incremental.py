@@ -99,21 +99,25 @@ def plan_work(
         log.put(key, value)
     changed = log.changed()
     graph = last.graph
-    changed |= _requery(site, log, graph, changed, taken_out)
+    readers = graph.readers(changed)  # one look at every node's reads (from disk)
+    answers = _requery(site, log, graph, readers, taken_out)
+    changed |= answers
+    if answers:  # the pages that read an answer that changed
+        readers |= graph.readers(answers)
     for rel in planned.gone:
         graph.drop(page_node(rel))
-    todo = {node[1] for node in graph.readers(changed) if node[0] == "page"}
+    todo = {node[1] for node in readers if node[0] == "page"}
     todo |= planned.changed
     todo &= planned.plan.keys()
     return Work(last.facts, graph, sorted(todo), planned.gone, changed, log)
 
 
 def _requery(
-    site: Site, log: Log, graph: Graph, changed: set[Key], taken_out: set[str]
+    site: Site, log: Log, graph: Graph, readers: set[Key], taken_out: set[str]
 ) -> set[Key]:
-    """Work the queries that read a changed fact out again (and drop those of roles gone);
-    return the query keys whose answer changed."""
-    stale = {node for node in graph.readers(changed) if node[0] in QUERIES}
+    """Work the queries among the `readers` of a changed fact out again (and drop those of
+    roles gone); return the query keys whose answer changed."""
+    stale = {node for node in readers if node[0] in QUERIES}
     stale |= {(query, slug) for slug in taken_out for query in QUERIES}
     answers: set[Key] = set()
     reader = Reader(site, log.facts)
