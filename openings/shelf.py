@@ -18,7 +18,7 @@ SHARDS = 64
 class Shelf:
     """One mapping of the state, kept in `SHARDS` pieces by a hash of each key."""
 
-    def __init__(self, kind: str, pickled: Callable[[dict[Any, Any]], bytes]) -> None:
+    def __init__(self, kind: str, pickled: Callable[[Any], bytes]) -> None:
         self.kind = kind
         self.pickled = pickled
         # As last read or written: each piece's keys, values and file.
@@ -26,9 +26,8 @@ class Shelf:
         self.values: dict[int, list[Any]] = {}
         self.names: dict[int, str] = {}
 
-    def read(self, index: int, name: str, held: dict[Any, Any]) -> None:
-        self.keys[index], self.values[index] = list(held), list(held.values())
-        self.names[index] = name
+    def read(self, index: int, name: str, keys: list[Any], values: list[Any]) -> None:
+        self.keys[index], self.values[index], self.names[index] = keys, values, name
 
     def write(
         self, mapping: dict[Any, Any], cache: BuildCache, plain: Callable[[Any], Any] | None
@@ -49,8 +48,8 @@ class Shelf:
                 )
                 continue
             values = [mapping[key] for key in keys]
-            held = dict(zip(keys, map(plain, values) if plain else values, strict=True))
-            data = self.pickled(held)
+            # Keys and values apart: read back, they are hashed once, into the mapping.
+            data = self.pickled((keys, list(map(plain, values)) if plain else values))
             name = f"{self.kind}-{index:02d}-{hashlib.blake2b(data, digest_size=16).hexdigest()}"
             cache.store_piece(name, data)
             self.keys[index], self.values[index], self.names[index] = keys, values, name

@@ -63,9 +63,9 @@ class DiskStore:
         manifest = _StateUnpickler(io.BytesIO(data[8 : 8 + size])).load()
         found = {kind: Tracked() for kind in self._shelves}
         for kind, index, name in manifest:
-            held = _piece(self.cache.load_piece(name))
-            self._shelves[kind].read(index, name, held)
-            dict.update(found[kind], held)
+            keys, values = _piece(self.cache.load_piece(name))
+            self._shelves[kind].read(index, name, keys, values)
+            dict.update(found[kind], zip(keys, values, strict=True))
         for kind, mapping in found.items():
             mapping.settle(self._shelves[kind])  # as its pieces hold it
         unpickler = _StateUnpickler(io.BytesIO(data[8 + size :]))
@@ -186,12 +186,18 @@ def _pickled(value: Any, pieces: dict[str, Role] | None = None) -> bytes:
     return buffer.getvalue()
 
 
-def _piece(data: bytes | None) -> dict[Any, Any]:
+def _piece(data: bytes | None) -> tuple[list[Any], list[Any]]:
+    """A piece's keys and their values (see Shelf.write)."""
     if data is None:
         raise FileNotFoundError("a piece of the state is missing")
     held = _StateUnpickler(io.BytesIO(data)).load()
-    if not isinstance(held, dict):
-        raise pickle.UnpicklingError("a piece of the state is not a mapping")
+    if not (
+        isinstance(held, tuple)
+        and len(held) == 2
+        and all(isinstance(part, list) for part in held)
+        and len(held[0]) == len(held[1])
+    ):
+        raise pickle.UnpicklingError("a piece of the state is not keys and their values")
     return held
 
 
