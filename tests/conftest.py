@@ -258,9 +258,11 @@ class PagesHandler(SimpleHTTPRequestHandler):
         pass
 
 
-def serve_folder(folder: Path) -> tuple[ThreadingHTTPServer, str]:
+def serve_folder(
+    folder: Path, handler_class: type[PagesHandler] = PagesHandler
+) -> tuple[ThreadingHTTPServer, str]:
     """A real HTTP server on 127.0.0.1 for `folder`; returns it and the site's URL."""
-    handler = functools.partial(PagesHandler, directory=str(folder))
+    handler = functools.partial(handler_class, directory=str(folder))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
     return server, f"http://127.0.0.1:{server.server_address[1]}/careers/"

@@ -3,12 +3,9 @@ list, apply by email, and the small things (type, hyphens, footer, focus, cards,
 
 from __future__ import annotations
 
-import functools
 import re
-import threading
 import time
 from collections.abc import Iterator
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -95,10 +92,8 @@ PAUSE = 0.3  # long enough for a paint
 def paused(request, example_output: Path, example_compact_output: Path) -> Iterator[str]:
     """The example site served by PausingHandler, in each theme (its URL)."""
     folder = example_output if request.param == "default" else example_compact_output
-    handler = functools.partial(PausingHandler, directory=str(folder))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/careers/"
+    server, url = serve_folder(folder, PausingHandler)
+    yield url
     server.shutdown()
     server.server_close()
 
