@@ -1,4 +1,4 @@
-"""Compiled templates: where they are kept between builds, and for which settings."""
+"""Compiled templates: where they are kept between builds, and for which version."""
 
 from __future__ import annotations
 
@@ -72,19 +72,18 @@ class ThemeBytecodeCache(jinja2.FileSystemBytecodeCache):
 
 
 class MemoryBytecodeCache(jinja2.BytecodeCache):
-    """A site's own templates compiled, kept between the builds of one `serve`: one code
-    for each template, of the last source compiled."""
+    """A site's own templates compiled, kept between the builds of one `serve` (by the
+    keys of ThemeBytecodeCache; each bucket checks its template's source)."""
 
     def __init__(self) -> None:
-        self.store: dict[str, tuple[str, bytes]] = {}  # template -> (its key, its code)
+        self.store: dict[str, bytes] = {}
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        key, code = self.store.get(template_of(bucket.key), ("", b""))
-        if key == bucket.key:
-            bucket.bytecode_from_string(code)
+        if bucket.key in self.store:
+            bucket.bytecode_from_string(self.store[bucket.key])
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        self.store[template_of(bucket.key)] = (bucket.key, bucket.bytecode_to_string())
+        self.store[bucket.key] = bucket.bytecode_to_string()
 
 
 def template_of(key: str) -> str:

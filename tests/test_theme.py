@@ -247,12 +247,13 @@ def test_a_theme_folder_that_cannot_be_written_costs_only_the_compiling(
 
 
 @pytest.mark.parametrize("engine", ["build", "serve"])
-def test_links_the_compiled_templates_fold_follow_a_new_base_url(
+def test_links_follow_a_new_base_url_though_the_templates_stay_compiled(
     engine, write_site, monkeypatch, tmp_path
 ):
-    """`{{ 'skills/'|url }}` is compiled as the link itself: a new base URL in site.yaml
-    compiles the templates again, in `build` and in `serve`'s session, which had kept
-    them by their source alone and went on linking to the old path."""
+    """Jinja would compile `{{ 'skills/'|url }}` as the link itself, and compiled
+    templates outlive a build (on disk for the theme's, in `serve`'s session for all):
+    `serve` went on linking to the old path after a new base URL in site.yaml. The
+    filters of the settings run as pages render; one compiled file a template is kept."""
     kept = tmp_path / "compiled"
     monkeypatch.setattr(compiled, "COMPILED", kept)
     root = write_site({"content/roles/a.md": role("A")})
