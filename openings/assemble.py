@@ -110,11 +110,7 @@ def reassemble(
 def _carry_indexes(site: Site, result: Site, gone: Sequence[Role], new: Sequence[Role]) -> None:
     """Give the new site the last one's indexes of its roles, changed where they changed
     (made afresh, each would look at every role)."""
-    by_slug, by_source = dict(site.role_by_slug), dict(site.role_by_source)
-    lists = {
-        name: list(getattr(site, name))
-        for name in ("listed_roles", "indexable_roles", "listed_briefs", "indexable_briefs")
-    }
+    by_slug, by_source, lists = site.index_copies()
     for role in gone:
         if by_slug.get(role.slug) is role:
             del by_slug[role.slug]

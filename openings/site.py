@@ -25,6 +25,16 @@ from .models import (
 )
 from .urls import page_path, skill_key
 
+# The site's indexes of its roles that a site made from the last one carries over.
+INDEXES = (
+    "role_by_slug",
+    "role_by_source",
+    "listed_roles",
+    "indexable_roles",
+    "listed_briefs",
+    "indexable_briefs",
+)
+
 
 @dataclass(frozen=True)
 class Page:
@@ -78,6 +88,10 @@ class SiteView:
 
 @dataclass(frozen=True)
 class Site(Cached):
+    # Kept in the build cache's state, where they refer to the roles it holds: made again,
+    # each is a pass over every role, and the next build carries them over (index_copies).
+    kept = frozenset(INDEXES)
+
     config: SiteConfig
     roles: tuple[Role, ...]  # every role that gets a page, newest first
     pages: tuple[Page, ...]
@@ -141,6 +155,29 @@ class Site(Cached):
     @cached_property
     def role_by_source(self) -> Mapping[str, Role]:
         return {r.source: r for r in self.roles}
+
+    def index_copies(self) -> tuple[dict[str, Role], dict[str, Role], dict[str, list[Any]]]:
+        """Copies of its indexes of roles (by slug, by source, and the listed and indexable
+        roles and briefs), to change. A site read back from the build cache has none
+        cached: they are made in one pass over its roles, where each would make one."""
+        cached = self.__dict__
+        if any(name not in cached for name in INDEXES):
+            by_slug: dict[str, Role] = {}
+            by_source: dict[str, Role] = {}
+            listed: list[Role] = []
+            indexable: list[Role] = []
+            for role in self.roles:
+                by_slug[role.slug] = by_source[role.source] = role
+                if role.listed:
+                    listed.append(role)
+                if role.indexable:
+                    indexable.append(role)
+            cached.update(role_by_slug=by_slug, role_by_source=by_source)
+            cached.update(listed_roles=tuple(listed), indexable_roles=tuple(indexable))
+            cached["listed_briefs"] = tuple(role.brief for role in listed)
+            cached["indexable_briefs"] = tuple(role.brief for role in indexable)
+        lists = {name: list(cached[name]) for name in INDEXES[2:]}
+        return dict(self.role_by_slug), dict(self.role_by_source), lists
 
     @cached_property
     def view(self) -> SiteView:
