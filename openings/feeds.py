@@ -288,12 +288,12 @@ BOARDS = {
 def board_file(board: Board, site: Site, reader: Reader, memo: Memo) -> bytes:
     """A board's feed of the open roles, joined from each role's jobs (kept in `memo`)."""
     roles = reader.indexable()
-    parts = [board.head(site, roles, _newest(roles, reader))]
+    parts, own = [board.head(site, roles, _newest(roles, reader))], memo.of(board.path)
     for brief in roles:
         role = site.role_by_slug[brief.slug]
         key = (board.path, role.digest)
-        if (part := memo.get(key)) is None:
-            part = memo[key] = board.jobs(reader.role(role), site)
+        if (part := own.get(key)) is None:
+            part = own[key] = board.jobs(reader.role(role), site)
         else:
             reader.note(("role", role.slug))  # the part is made of the role, text and all
         parts.append(part)

@@ -13,12 +13,13 @@ from .areas import area_keys
 from .assemble import KINDS
 from .i18n import format_salary
 from .models import Role, RoleBrief
+from .parts import Parts
 from .reader import Reader
 from .search import Words, search_text, text_words
 from .site import Site
 from .structured import job_entry, jobs_json
 
-Memo = dict[tuple[str, ...], Any]  # roles' parts of files, by (file, role digest, ...)
+Memo = Parts  # roles' parts of files, by kind (openings.parts)
 
 
 def sitemap_entries(site: Site, reader: Reader) -> list[tuple[str, dt.date]]:
@@ -69,13 +70,13 @@ def search_file(site: Site, reader: Reader, memo: Memo) -> bytes:
     none of them leaves the file as it was."""
     listed = reader.listed()
     roles = list(map(site.role_by_slug.__getitem__, [brief.slug for brief in listed]))
-    parts, seen = [], Words()
+    parts, seen, own = [], Words(), memo.of(u.SEARCH)
     reader.note_words(roles)
     for brief, role in zip(listed, roles, strict=True):
         key = search_key(role)
-        if (part := memo.get(key)) is None:
+        if (part := own.get(key)) is None:
             entry = search_entry(brief, reader.words(role), site, seen)
-            part = memo[key] = json.dumps(entry, ensure_ascii=False, separators=(",", ":"))
+            part = own[key] = json.dumps(entry, ensure_ascii=False, separators=(",", ":"))
         parts.append(part)
     return ("[" + ",".join(parts) + "]\n").encode()
 
@@ -106,11 +107,11 @@ def _parts(
     memo: Memo, file: str, roles: Sequence[RoleBrief], make: Callable[[RoleBrief], str]
 ) -> list[str]:
     """Each role's part of `file`, from `memo` where it is, else made and kept there."""
-    result = []
+    result, own = [], memo.of(file)
     for role in roles:
         key = (file, role.digest)
-        if (part := memo.get(key)) is None:
-            part = memo[key] = make(role)
+        if (part := own.get(key)) is None:
+            part = own[key] = make(role)
         result.append(part)
     return result
 

@@ -20,6 +20,7 @@ from .areas import PLACE, REMOTE
 from .assemble import SKILL, TEAM
 from .listings import Memo
 from .models import Area, Department, Role, Skill
+from .parts import Parts
 from .plan import Entry, has_card, plan
 from .planned import Meta, PlannedPage
 from .reader import Reader
@@ -43,7 +44,7 @@ def planned_page(
     search.json; it may be kept between builds of the same settings. `cards` draws the
     roles' pictures for shared links (`social_cards: true`)."""
     kind, subject = entry
-    memo = {} if memo is None else memo
+    memo = Parts() if memo is None else memo
     if kind == "role":
         return role_page(site, site.role_by_slug[subject])
     if kind == "card":

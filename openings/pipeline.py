@@ -275,8 +275,7 @@ def _last_build(settings: Settings, content: Content, planned: Planned, work: Wo
     gone = {r.brief.digest for r in content.gone} - {r.brief.digest for r in content.new}
     words = {search_key(r) for r in content.gone} - {search_key(r) for r in content.new}
     if gone or words:  # the roles' parts of lists that no role has now
-        for key in [k for k in settings.parts if k[1] in gone or k in words]:
-            del settings.parts[key]
+        settings.parts.prune(lambda key: key[1] in gone or key in words)
     # Only files read without errors: the others are read again next time.
     problems = {rel: found for rel, found in content.problems.items() if rel in content.files}
     kept = dataclasses.replace(content, problems=problems, gone=(), new=(), touched=None)

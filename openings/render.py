@@ -7,7 +7,6 @@ them), and sends back only the problems, what each page read and what the sink s
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +18,7 @@ from .errors import Problem, Report
 from .facts import SETTINGS, Key, template_key
 from .models import Role
 from .parallel import BATCHES, MIN_ITEMS, fork_map
+from .parts import Parts
 from .planned import PlannedPage
 from .reader import Reader
 from .site import Site
@@ -35,7 +35,7 @@ class Rendered:
     reads: dict[str, dict[Key, str]] = field(default_factory=dict)
     queries: dict[Key, tuple[tuple[Key, ...], str]] = field(default_factory=dict)
     sunk: dict[str, Any] = field(default_factory=dict)
-    parts: dict[tuple[str, ...], Any] = field(default_factory=dict)  # new roles' parts
+    parts: dict[str, dict[tuple[str, ...], Any]] = field(default_factory=dict)  # new, by kind
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,7 @@ class Renderer:
     full: Callable[[Role], Role] | None  # a role with its text, when the site has none
     root: Path  # the project, for messages
     output: Path
-    parts: dict[tuple[str, ...], Any] | None = None  # the memo of roles' parts (listings.Memo)
+    parts: Parts | None = None  # the memo of roles' parts (openings.parts)
 
     def render(self, page: PlannedPage, report: Report) -> tuple[bytes | None, Reader]:
         reader = Reader(self.site, self.facts, self.full)
@@ -78,6 +78,8 @@ class Renderer:
             return [self._render_share(list(map(page_of, part)), sink) for part in chunk]
 
         jobs = max(1, min(jobs, len(rels) // MIN_ITEMS or 1))
+        if jobs > 1 and self.parts is not None:
+            self.parts.read_all()  # once, here, for every process
         result = Rendered()
         problems: dict[Problem, None] = {}  # a template's error, once for all its pages
         batches = _batches(rels, kind_of, jobs)
@@ -87,7 +89,7 @@ class Renderer:
             result.queries |= part.queries
             result.sunk |= part.sunk
             if self.parts is not None:
-                self.parts.update(part.parts)  # made in another process: kept here too
+                self.parts.merge(part.parts)  # made in another process: kept here too
         result.problems = list(problems)
         return result
 
@@ -95,7 +97,7 @@ class Renderer:
         own = Report(self.root)
         result = Rendered()
         # The memo's parts made here come after those it had: a dict keeps its order.
-        known = len(self.parts) if self.parts is not None and self.facts is not None else None
+        known = self.parts.counts() if self.parts is not None and self.facts is not None else None
         try:
             for page in pages:
                 data, reader = self.render(page, own)
@@ -110,7 +112,7 @@ class Renderer:
             own.error(self.output, 1, write_error(exc))
         result.problems = own.problems
         if known is not None and self.parts is not None:
-            result.parts = dict(itertools.islice(self.parts.items(), known, None))
+            result.parts = self.parts.since(known)
         return result
 
 

@@ -23,10 +23,10 @@ from .errors import BuildFailed, Report, SiteError
 from .feeds import xml_text
 from .fingerprint import digest_of, template_digests, template_sources
 from .output import StaticFile, check_output_dir, static_files
+from .parts import Parts
 from .planned import TEMPLATES
 from .structured import script_json, short_place
 from .theme import PARTIALS, Theme, check_templates, load_theme, make_env, page_ids
-from .tracked import Tracked
 from .urls import ASSETS, skill_key
 
 if TYPE_CHECKING:
@@ -44,7 +44,7 @@ class Settings:
     page_ids: frozenset[str]  # the ids the theme's templates write
     statics: list[StaticFile]
     checked: Checked  # the templates, checked: their key and digests
-    parts: Tracked  # roles' parts of lists, rendered once (listings.Memo)
+    parts: Parts  # roles' parts of lists, rendered once (openings.parts)
     digest: str
     cards: Cards | None = None  # with `social_cards: true`: how the roles' cards look
 
@@ -86,7 +86,7 @@ def read_settings(
     except SiteError as exc:
         report.error(exc.problem.path, exc.problem.line, exc.problem.message, exc.problem.column)
         raise BuildFailed(sorted(report.problems)) from None
-    parts = Tracked()  # the build cache saves only the parts a build changed
+    parts = Parts()  # the build cache saves only the parts a build changed
     env = make_env(
         root, theme, template_filters(config), {"config": config, "theme": theme}, parts, bytecode
     )

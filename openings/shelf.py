@@ -18,8 +18,9 @@ SHARDS = 64
 class Shelf:
     """One mapping of the state, kept in `SHARDS` pieces by a hash of each key."""
 
-    def __init__(self, kind: str, pickled: Callable[[Any], bytes]) -> None:
+    def __init__(self, kind: str, pickled: Callable[[Any], bytes], label: str = "") -> None:
         self.kind = kind
+        self.label = label or kind  # what its pieces' file names begin with
         self.pickled = pickled
         # As last read or written: each piece's keys, values and file.
         self.keys: dict[int, list[Any]] = {}
@@ -28,6 +29,13 @@ class Shelf:
 
     def read(self, index: int, name: str, keys: list[Any], values: list[Any]) -> None:
         self.keys[index], self.values[index], self.names[index] = keys, values, name
+
+    def known(self, index: int, name: str) -> None:
+        """A piece the state names, not read (yet): a save keeps it as it is."""
+        self.names[index] = name
+
+    def forget(self) -> None:
+        self.keys, self.values, self.names = {}, {}, {}
 
     def write(
         self, mapping: dict[Any, Any], cache: BuildCache, plain: Callable[[Any], Any] | None
@@ -50,7 +58,7 @@ class Shelf:
             values = [mapping[key] for key in keys]
             # Keys and values apart: read back, they are hashed once, into the mapping.
             data = self.pickled((keys, list(map(plain, values)) if plain else values))
-            name = f"{self.kind}-{index:02d}-{hashlib.blake2b(data, digest_size=16).hexdigest()}"
+            name = f"{self.label}-{index:02d}-{hashlib.blake2b(data, digest_size=16).hexdigest()}"
             cache.store_piece(name, data)
             self.keys[index], self.values[index], self.names[index] = keys, values, name
         if isinstance(mapping, Tracked):

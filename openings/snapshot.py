@@ -17,6 +17,7 @@ classes; one that is missing, damaged or tampered with means there is no state.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import io
 import pickle
 from collections.abc import Callable
@@ -29,11 +30,13 @@ from .graph import Graph
 from .models import Role, RoleBrief
 from .options import BuildResult
 from .parsing import ParseCache
+from .parts import Parts
 from .shelf import Shelf
 from .state import LastBuild
 from .tracked import Tracked
 
-ROLES, PARTS, FACTS, DEPS, PLAN, FILES = "roles", "parts", "facts", "deps", "plan", "files"
+ROLES, FACTS, DEPS, PLAN, FILES = "roles", "facts", "deps", "plan", "files"
+PARTS = "parts:"  # and the kind: the parts of each kind are a mapping (openings.parts)
 
 
 class DiskStore:
@@ -62,7 +65,12 @@ class DiskStore:
         size = int.from_bytes(data[:8], "big")
         manifest = _StateUnpickler(io.BytesIO(data[8 : 8 + size])).load()
         found = {kind: Tracked() for kind in self._shelves}
+        stored: dict[str, None] = {}  # the kinds of parts, read when a build asks for one
         for kind, index, name in manifest:
+            if kind.startswith(PARTS):
+                stored[kind.removeprefix(PARTS)] = None
+                self._part_shelf(kind.removeprefix(PARTS)).known(index, name)
+                continue
             keys, values = _piece(self.cache.load_piece(name))
             self._shelves[kind].read(index, name, keys, values)
             dict.update(found[kind], zip(keys, values, strict=True))
@@ -75,8 +83,33 @@ class DiskStore:
             raise pickle.UnpicklingError("not the state of a build")
         last.without_text = True
         last.content.files, last.facts, last.plan = found[FILES], found[FACTS], found[PLAN]
-        last.graph.deps, last.parts = found[DEPS], found[PARTS]
+        last.graph.deps, last.parts = found[DEPS], Parts(self._read_parts, stored)
         return last
+
+    def _part_shelf(self, kind: str) -> Shelf:
+        shelf = self._shelves.get(PARTS + kind)
+        if shelf is None:
+            label = "parts-" + hashlib.blake2b(kind.encode(), digest_size=4).hexdigest()
+            shelf = self._shelves[PARTS + kind] = Shelf(PARTS + kind, _pickled, label)
+        return shelf
+
+    def _read_parts(self, kind: str) -> Tracked | None:
+        """The parts of `kind` the state keeps, read now; None if it keeps none, or if a
+        piece is missing or damaged: parts are made again, and kept anew."""
+        shelf = self._shelves.get(PARTS + kind)
+        if shelf is None or not shelf.names:
+            return None
+        found = Tracked()
+        try:
+            for index, name in sorted(shelf.names.items()):
+                keys, values = _piece(self.cache.load_piece(name))
+                shelf.read(index, name, keys, values)
+                dict.update(found, zip(keys, values, strict=True))
+        except Exception:
+            shelf.forget()
+            return None
+        found.settle(shelf)
+        return found
 
     def save(
         self, last: LastBuild, output: dict[str, PageRecord], inputs: str, result: BuildResult
@@ -89,21 +122,25 @@ class DiskStore:
         roles = {role.source: role for role in last.site.roles}
         mappings: dict[str, dict[Any, Any]] = {
             ROLES: roles,
-            PARTS: last.parts,
             FACTS: last.facts,
             DEPS: last.graph.deps,
             PLAN: last.plan,
             FILES: last.content.files,
         }
-        for kind, shelf in self._shelves.items():
-            shelf.write(mappings[kind], self.cache, str if kind == PARTS else None)
+        for kind, mapping in mappings.items():
+            self._shelves[kind].write(mapping, self.cache, None)
+        if not last.parts.reads_with(self._read_parts):  # not from these pieces: none holds
+            for kind in [kind for kind in self._shelves if kind.startswith(PARTS)]:
+                del self._shelves[kind]
+        for kind, parts in last.parts.loaded().items():  # the others stay as they are
+            self._part_shelf(kind).write(parts, self.cache, str)  # text, not Markup
         rest = dataclasses.replace(
             last,
             content=dataclasses.replace(last.content, files={}),
             facts={},
             graph=Graph(),
             plan={},
-            parts={},
+            parts=Parts(),
         )
         manifest = [entry for shelf in self._shelves.values() for entry in shelf.manifest()]
         head = _pickled(manifest)  # read first: the rest refers to the pieces it names
@@ -115,7 +152,8 @@ class DiskStore:
 
 
 def _shelves() -> dict[str, Shelf]:
-    return {kind: Shelf(kind, _pickled) for kind in (ROLES, PARTS, FACTS, DEPS, PLAN, FILES)}
+    """The shelves of the state, but those of the parts, one per kind (see _part_shelf)."""
+    return {kind: Shelf(kind, _pickled) for kind in (ROLES, FACTS, DEPS, PLAN, FILES)}
 
 
 # --- pickling ---------------------------------------------------------------------------
@@ -209,6 +247,7 @@ ALLOWED = {
     ("openings.snapshot", "_role"),
     ("openings.snapshot", "_brief"),
     ("openings.graph", "Graph"),
+    ("openings.parts", "Parts"),
     ("openings.site", "Site"),
     ("openings.models", "RoleBrief"),
     ("openings.models", "Skill"),

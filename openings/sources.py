@@ -173,34 +173,31 @@ def _candidates(
             }
     names, changed = set(), set()
     for name, st in _role_files(roles_dir, scan):
+        names.add(name)
         mark = marks.get(prefix + name)
         if mark is not None and (st.st_size, st.st_mtime_ns, st.st_ino) == mark[:3]:
-            names.add(name)  # the common case: a role file as read, without making a path
-            continue
-        if not (is_content_name(name) and stat.S_ISREG(st.st_mode)):
-            continue
-        names.add(name)
+            continue  # the common case, without making a path
         if _differs(loader, roles_dir / name, mark, st):
             changed.add(roles_dir / name)
     known = {rel.removeprefix(prefix) for rel in marks if rel.startswith(prefix)}
     return changed | {roles_dir / name for name in known - names}
 
 
-def _role_files(roles_dir: Path, scan: Scan | None) -> Iterable[tuple[str, os.stat_result]]:
-    """Names and stats of the files in the roles folder: from `scan` if it saw the folder
-    (every file: the caller tells the role files by name), else looked at."""
+def _role_files(roles_dir: Path, scan: Scan | None) -> Iterator[tuple[str, os.stat_result]]:
+    """The role files' names and stats: from `scan` if it saw the folder, else looked at."""
     seen = scan.get(os.path.abspath(roles_dir)) if scan is not None else None
     if seen is not None:
-        return seen.items()
-    found = []
+        for name, st in seen.items():
+            if is_content_name(name) and stat.S_ISREG(st.st_mode):
+                yield name, st
+        return
     try:
         with os.scandir(roles_dir) as entries:
             for entry in entries:
                 if is_content_name(entry.name) and entry.is_file():
-                    found.append((entry.name, entry.stat()))
+                    yield entry.name, entry.stat()
     except OSError:
         pass
-    return found
 
 
 def _differs(

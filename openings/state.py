@@ -13,9 +13,9 @@ from .cache import BuildCache, PageRecord
 from .compiled import MemoryBytecodeCache
 from .facts import Facts
 from .graph import Graph
-from .listings import Memo
 from .options import BuildResult
 from .parsing import ParseCache
+from .parts import Parts
 from .plan import Plan
 from .site import Site
 from .sources import Content
@@ -30,7 +30,7 @@ class LastBuild:
     facts: Facts
     graph: Graph
     plan: Plan
-    parts: Memo = field(default_factory=dict)  # roles' parts of lists (listings.Memo)
+    parts: Parts = field(default_factory=Parts)  # roles' parts of lists, by kind
     templates: tuple[str, dict[str, str]] = ("", {})  # as checked (Settings.checked)
     without_text: bool = False  # read from disk: the roles have no body or FAQ
 

@@ -20,6 +20,7 @@ from markupsafe import Markup
 
 from .compiled import BUILTIN_THEMES, ThemeBytecodeCache
 from .errors import Report, SiteError
+from .parts import Parts
 
 THEME_FILE = "theme.yaml"
 CARD_TEMPLATE = "_card.html"
@@ -135,7 +136,7 @@ def make_env(
     theme: Theme,
     filters: dict[str, Callable[..., Any]],
     globals_: dict[str, Any],
-    partials: dict[tuple[str, ...], Markup] | None = None,
+    partials: Parts | None = None,
     bytecode: jinja2.BytecodeCache | None = None,
 ) -> jinja2.Environment:
     env = Environment(
@@ -150,16 +151,14 @@ def make_env(
     )
     env.filters.update(filters)
     env.globals.update(globals_)
-    memo = {} if partials is None else partials
+    memo = Parts() if partials is None else partials
     for template, name in PARTIALS.items():
         one = env.globals[name] = partial_renderer(env, template, memo)
         env.globals[MANY[template]] = many_renderer(one, template, memo)
     return env
 
 
-def partial_renderer(
-    env: jinja2.Environment, template: str, memo: dict[tuple[str, ...], Markup]
-) -> Callable[..., Markup]:
+def partial_renderer(env: jinja2.Environment, template: str, memo: Parts) -> Callable[..., Markup]:
     """A global that renders `template` for a role once, then reuses it.
 
     `role_card(role, heading)` renders _card.html, `role_row(role)` _row.html (a line of
@@ -171,25 +170,24 @@ def partial_renderer(
 
     def render(role: Any, heading: str = "h2") -> Markup:
         key = (template, role.digest, heading)
-        part = memo.get(key)
+        kind = memo.of(template)
+        part = kind.get(key)
         if part is None:
             part = Markup(env.get_template(template).render(role=role, heading=heading))
-            memo[key] = part
+            kind[key] = part
         return Markup(part)  # kept on disk as text
 
     return render
 
 
-def many_renderer(
-    one: Callable[..., Markup], template: str, memo: dict[tuple[str, ...], Markup]
-) -> Callable[..., Markup]:
+def many_renderer(one: Callable[..., Markup], template: str, memo: Parts) -> Callable[..., Markup]:
     """A global that renders `template` for each role of a list, each followed by `end`:
     `role_cards(roles, heading, end)`, `role_rows(roles)`, `feed_entries(roles)`. What a
     loop over the roles calling the one-role global writes, in one call: a list of ten
     thousand roles costs milliseconds, not the tenths of a second of a template loop."""
 
     def render(roles: Any, heading: str = "h2", end: str = "") -> Markup:
-        get = memo.get
+        get = memo.of(template).get
         parts = []
         for role in roles:
             part = get((template, role.digest, heading))
