@@ -1,9 +1,10 @@
 """The last build's state on disk (`build`), in pieces a small change rewrites few of.
 
-Six mappings of the state (the roles without their text, the roles' parts of lists, the
-facts, the graph's reads, the plan and the files' marks) are each kept in pieces by a
-hash of their keys (a Shelf, openings.shelf), and read back into Tracked dicts, which
-note what a build changes. The rest (the site around its roles, the dates)
+The mappings of the state (the roles without their text, the facts, the graph's reads,
+the plan, the files' marks, and the roles' parts of lists, one mapping per kind) are each
+kept in pieces by a hash of their keys (a Shelf, openings.shelf), and read back into
+Tracked dicts, which note what a build changes; a kind of parts is read only when a build
+asks for it (openings.parts). The rest (the site around its roles, the dates)
 is one main file that lists first the pieces it was written with and refers to its roles
 by path. A piece is named by the digest of its bytes, so a name always means the same
 bytes; a save writes only the pieces whose keys or values changed: a one-role commit
