@@ -11,7 +11,7 @@ three quarters of the parts that only the lists use on disk.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Mapping
 from typing import Any
 
 from .tracked import Tracked
@@ -92,7 +92,3 @@ class Parts:
     def merge(self, new: Mapping[str, Mapping[Key, Any]]) -> None:
         for kind, parts in new.items():
             self.of(kind).update(parts)
-
-    def __iter__(self) -> Iterator[Key]:
-        """The keys of the kinds read."""
-        return itertools.chain.from_iterable(self._kinds.values())

@@ -12,7 +12,7 @@ import pytest
 from conftest import SITE_YAML, build, role
 
 from openings.errors import BuildFailed
-from openings.feeds import cdata, posting_id
+from openings.feeds import cdata, posting_id, xml_text
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 FEEDS_YAML = SITE_YAML + "timezone: Europe/Berlin\nfeeds: [indeed, linkedin]\n"
@@ -355,3 +355,13 @@ def test_an_edit_reaches_the_feeds_of_a_build_from_the_cache(write_site, tmp_pat
     for name in ("feeds/indeed.xml", "feeds/linkedin.xml"):
         assert (root / "output" / name).read_bytes() == (tmp_path / "fresh" / name).read_bytes()
     assert "New words." in (root / "output/feeds/linkedin.xml").read_text()
+
+
+def test_xml_text_drops_exactly_what_xml_cannot_hold():
+    """XML 1.0's production Char, spelled out, over every code point."""
+
+    def is_char(c: int) -> bool:
+        return c in (0x9, 0xA, 0xD) or 0x20 <= c <= 0xD7FF or 0xE000 <= c <= 0xFFFD or c >= 0x10000
+
+    everything = "".join(map(chr, range(0x110000)))
+    assert xml_text(everything) == "".join(chr(c) for c in range(0x110000) if is_char(c))
