@@ -158,25 +158,8 @@ class Site(Cached):
 
     def index_copies(self) -> tuple[dict[str, Role], dict[str, Role], dict[str, list[Any]]]:
         """Copies of its indexes of roles (by slug, by source, and the listed and indexable
-        roles and briefs), to change. A site read back from the build cache has none
-        cached: they are made in one pass over its roles, where each would make one."""
-        cached = self.__dict__
-        if any(name not in cached for name in INDEXES):
-            by_slug: dict[str, Role] = {}
-            by_source: dict[str, Role] = {}
-            listed: list[Role] = []
-            indexable: list[Role] = []
-            for role in self.roles:
-                by_slug[role.slug] = by_source[role.source] = role
-                if role.listed:
-                    listed.append(role)
-                if role.indexable:
-                    indexable.append(role)
-            cached.update(role_by_slug=by_slug, role_by_source=by_source)
-            cached.update(listed_roles=tuple(listed), indexable_roles=tuple(indexable))
-            cached["listed_briefs"] = tuple(role.brief for role in listed)
-            cached["indexable_briefs"] = tuple(role.brief for role in indexable)
-        lists = {name: list(cached[name]) for name in INDEXES[2:]}
+        roles and briefs), to change: those kept in the build cache's state, or made."""
+        lists = {name: list(getattr(self, name)) for name in INDEXES[2:]}
         return dict(self.role_by_slug), dict(self.role_by_source), lists
 
     @cached_property

@@ -37,6 +37,7 @@ from .state import LastBuild
 from .tracked import Tracked
 
 ROLES, FACTS, DEPS, PLAN, FILES = "roles", "facts", "deps", "plan", "files"
+MAPPINGS = (ROLES, FACTS, DEPS, PLAN, FILES)  # read whole; the parts, by kind when asked
 PARTS = "parts:"  # and the kind: the parts of each kind are a mapping (openings.parts)
 
 
@@ -65,18 +66,15 @@ class DiskStore:
             return None
         size = int.from_bytes(data[:8], "big")
         manifest = _StateUnpickler(io.BytesIO(data[8 : 8 + size])).load()
-        found = {kind: Tracked() for kind in self._shelves}
-        stored: dict[str, None] = {}  # the kinds of parts, read when a build asks for one
         for kind, index, name in manifest:
-            if kind.startswith(PARTS):
-                stored[kind.removeprefix(PARTS)] = None
-                self._part_shelf(kind.removeprefix(PARTS)).known(index, name)
-                continue
-            keys, values = _piece(self.cache.load_piece(name))
-            self._shelves[kind].read(index, name, keys, values)
-            dict.update(found[kind], zip(keys, values, strict=True))
-        for kind, mapping in found.items():
-            mapping.settle(self._shelves[kind])  # as its pieces hold it
+            parts = kind.startswith(PARTS)
+            shelf = self._part_shelf(kind.removeprefix(PARTS)) if parts else self._shelves[kind]
+            shelf.known(index, name)
+        found = {
+            kind: self._read(self._shelves[kind]) for kind in (ROLES, FACTS, DEPS, PLAN, FILES)
+        }
+        # The kinds of parts are read when a build asks for one.
+        stored = [kind.removeprefix(PARTS) for kind in self._shelves if kind.startswith(PARTS)]
         unpickler = _StateUnpickler(io.BytesIO(data[8 + size :]))
         unpickler.roles = found[ROLES]
         last = unpickler.load()
@@ -100,15 +98,19 @@ class DiskStore:
         shelf = self._shelves.get(PARTS + kind)
         if shelf is None or not shelf.names:
             return None
-        found = Tracked()
         try:
-            for index, name in sorted(shelf.names.items()):
-                keys, values = _piece(self.cache.load_piece(name))
-                shelf.read(index, name, keys, values)
-                dict.update(found, zip(keys, values, strict=True))
+            return self._read(shelf)
         except Exception:
             shelf.forget()
             return None
+
+    def _read(self, shelf: Shelf) -> Tracked:
+        """The mapping the pieces `shelf` names hold, read now, and known to match them."""
+        found = Tracked()
+        for index, name in sorted(shelf.names.items()):
+            keys, values = _piece(self.cache.load_piece(name))
+            shelf.read(index, name, keys, values)
+            dict.update(found, zip(keys, values, strict=True))
         found.settle(shelf)
         return found
 
@@ -154,7 +156,7 @@ class DiskStore:
 
 def _shelves() -> dict[str, Shelf]:
     """The shelves of the state, but those of the parts, one per kind (see _part_shelf)."""
-    return {kind: Shelf(kind, _pickled) for kind in (ROLES, FACTS, DEPS, PLAN, FILES)}
+    return {kind: Shelf(kind, _pickled) for kind in MAPPINGS}
 
 
 # --- pickling ---------------------------------------------------------------------------

@@ -37,7 +37,7 @@ def test_index_copies_are_the_indexes_whether_cached_or_not(site):
     assert {name: tuple(items) for name, items in lists.items()} == {
         name: expected[name] for name in INDEXES[2:]
     }
-    assert all(name in bare.__dict__ for name in INDEXES)  # made in one pass, and cached
+    assert all(name in bare.__dict__ for name in INDEXES)  # made, and cached
     again = bare.index_copies()
     assert again == (by_slug, by_source, lists)
     lists["listed_roles"].clear()  # copies: the site's own are as they were
